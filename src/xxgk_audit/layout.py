@@ -1,0 +1,328 @@
+"""The national report layouts, read from the package data in ``layouts/`` (the only reader).
+
+A layout is frozen and validated on load: every cell key, label and equation term is checked, so a
+typo in the data fails loudly at the first use instead of silently dropping a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from itertools import product
+
+import yaml
+
+try:  # the C loader is ten times faster; fall back where libyaml is missing
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+LAYOUT_IDS = ("2021", "2019")
+
+
+class LayoutError(ValueError):
+    """The package's layout data is inconsistent (a bug in the data, never in a report)."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    kind: str = "count"  # count | amount | signed
+    unit: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str | None
+    label: str
+    data: bool = True
+    group: str | None = None
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    key: str | None
+    header: str | None
+    label_column: str | None
+    columns: tuple[ColumnSpec, ...]
+    rows: tuple[RowSpec, ...]
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    key: str
+    table: str
+    block: str | None
+    row: str | None
+    column: str
+    row_label: str
+    column_label: str
+    kind: str
+    unit: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class TableSpec:
+    key: str  # t2 | t3 | t4
+    name: str  # 表二 …
+    section: str
+    blocks: tuple[BlockSpec, ...]
+    header_labels: tuple[str, ...] = ()
+    corner_note: str | None = None
+
+    @property
+    def data_rows(self) -> list[tuple[BlockSpec, RowSpec]]:
+        return [(b, r) for b in self.blocks for r in b.rows if r.data]
+
+    @property
+    def all_column_labels(self) -> list[str]:
+        return [c.label for b in self.blocks for c in b.columns]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    label: str
+    kind: str
+    table: str | None
+    keywords: tuple[str, ...]
+    variants: tuple[str, ...]
+    must_cover: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> str:
+        return self.label.split("、", 1)[0]
+
+    @property
+    def body(self) -> str:
+        return self.label.split("、", 1)[1]
+
+
+@dataclass(frozen=True)
+class EquationInstance:
+    """One concrete equation, e.g. T3-BAL for the 自然人 column."""
+
+    rule: str
+    subject: str  # the iterated item, e.g. "natural_person"
+    subject_label: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    message: str  # template with {lhs} {rhs}
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass(frozen=True)
+class EquationRule:
+    id: str
+    severity: str
+    basis: str
+    instances: tuple[EquationInstance, ...]
+
+
+@dataclass(frozen=True, eq=False)  # one instance per layout id: identity is equality
+class Layout:
+    id: str
+    document_number: str
+    first_year: int
+    last_year: int | None
+    detect: tuple[str, ...]
+    sections: tuple[SectionSpec, ...]
+    tables: dict[str, TableSpec]
+    cells: dict[str, CellSpec] = field(repr=False)
+    equations: tuple[EquationRule, ...] = field(repr=False)
+
+    def applies_to(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    def section(self, key: str) -> SectionSpec:
+        return next(s for s in self.sections if s.key == key)
+
+    def table_cells(self, table: str) -> list[CellSpec]:
+        return [c for c in self.cells.values() if c.table == table]
+
+    def row_cells(self, table: str, block: str | None, row: str | None) -> list[CellSpec]:
+        return [c for c in self.cells.values() if c.table == table and c.block == block and c.row == row]
+
+
+def _read(name: str) -> object:
+    path = resources.files("xxgk_audit").joinpath("layouts")
+    for part in name.split("/"):
+        path = path.joinpath(part)
+    text = path.read_text(encoding="utf-8")
+    return yaml.load(text, Loader=_Loader)
+
+
+def _sections() -> tuple[SectionSpec, ...]:
+    data = _read("sections.yaml")
+    return tuple(
+        SectionSpec(
+            key=s["key"],
+            label=s["label"],
+            kind=s["kind"],
+            table=s.get("table"),
+            keywords=tuple(s.get("keywords", ())),
+            variants=tuple(s.get("variants", ())),
+            must_cover=tuple(s.get("must_cover", ())),
+        )
+        for s in data["sections"]
+    )
+
+
+def _columns(items: list[dict]) -> tuple[ColumnSpec, ...]:
+    return tuple(
+        ColumnSpec(key=c["key"], label=c["label"], kind=c.get("kind", "count"), unit=c.get("unit"), group=c.get("group"))
+        for c in items
+    )
+
+
+def _rows(items: list[dict]) -> tuple[RowSpec, ...]:
+    return tuple(
+        RowSpec(
+            key=r["key"],
+            label=r["label"],
+            data=r.get("data", True),
+            group=r.get("group"),
+            variants=tuple(r.get("variants", ())),
+        )
+        for r in items
+    )
+
+
+def _table(key: str, data: dict) -> TableSpec:
+    if "groups" in data:  # 表四: a single unlabeled data row of group x outcome cells
+        outcomes = data["outcomes"]
+        columns = tuple(
+            ColumnSpec(
+                key=f"{g['key']}.{o['key']}",
+                label=f"{g['label']}{o['label']}",
+                kind=o.get("kind", "count"),
+                group=g.get("parent", g["label"]),
+            )
+            for g, o in product(data["groups"], outcomes)
+        )
+        blocks = (BlockSpec(key=None, header=None, label_column=None, columns=columns, rows=(RowSpec(key=None, label=""),)),)
+        header_labels = tuple(data.get("header_labels", ())) + tuple(
+            dict.fromkeys(o["label"] for o in outcomes)
+        )
+    else:
+        blocks = tuple(
+            BlockSpec(
+                key=b["key"],
+                header=b.get("header"),
+                label_column=b.get("label_column"),
+                columns=_columns(b["columns"]),
+                rows=_rows(b["rows"]),
+            )
+            for b in data["blocks"]
+        )
+        header_labels = tuple(data.get("header_labels", ()))
+    return TableSpec(
+        key=key,
+        name=data["name"],
+        section=data["section"],
+        blocks=blocks,
+        header_labels=header_labels,
+        corner_note=data.get("corner_note"),
+    )
+
+
+def _cells(tables: dict[str, TableSpec]) -> dict[str, CellSpec]:
+    cells: dict[str, CellSpec] = {}
+    for t in tables.values():
+        for b in t.blocks:
+            for r in b.rows:
+                if not r.data:
+                    continue
+                for c in b.columns:
+                    key = ".".join(p for p in (t.key, b.key, r.key, c.key) if p)
+                    if key in cells:
+                        raise LayoutError(f"duplicate cell key {key}")
+                    cells[key] = CellSpec(
+                        key=key,
+                        table=t.key,
+                        block=b.key,
+                        row=r.key,
+                        column=c.key,
+                        row_label=r.label,
+                        column_label=c.label,
+                        kind=c.kind,
+                        unit=c.unit,
+                    )
+    return cells
+
+
+_TERM = re.compile(r"^[a-z0-9_.{}]+$")
+
+
+def _equations(layout_id: str, tables: dict[str, TableSpec], cells: dict[str, CellSpec]) -> tuple[EquationRule, ...]:
+    labels: dict[str, dict[str, str]] = {
+        "col": {c.key: c.label for c in tables["t3"].blocks[0].columns},
+        "row": {r.key: r.label for r in tables["t3"].blocks[0].rows if r.key},
+        "grp": {c.key.split(".")[0]: c.label.removesuffix("结果维持") for c in tables["t4"].blocks[0].columns},
+    }
+    rules = []
+    for item in _read(f"{layout_id}/equations.yaml"):
+        (name, values), = item["for_each"].items()
+        lhs_text, rhs_text = item["equation"].split("==")
+        instances = []
+        for value in values:
+            sides = []
+            for text in (lhs_text, rhs_text):
+                terms = tuple(t.strip().replace("{" + name + "}", value) for t in text.split("+"))
+                for term in terms:
+                    if not _TERM.match(term) or term not in cells:
+                        raise LayoutError(f"{layout_id} {item['id']}: unknown cell {term!r}")
+                sides.append(terms)
+            label = labels.get(name, {}).get(value, value)
+            instances.append(
+                EquationInstance(
+                    rule=item["id"],
+                    subject=value,
+                    subject_label=label,
+                    lhs=sides[0],
+                    rhs=sides[1],
+                    message=item["message"].replace("{" + name + "_label}", label),
+                )
+            )
+        rules.append(EquationRule(id=item["id"], severity=item["severity"], basis=item["basis"], instances=tuple(instances)))
+    return tuple(rules)
+
+
+@cache
+def get_layout(layout_id: str) -> Layout:
+    if layout_id not in LAYOUT_IDS:
+        raise LayoutError(f"unknown layout {layout_id!r}")
+    data = _read(f"{layout_id}/layout.yaml")
+    tables = {k: _table(k, v) for k, v in data["tables"].items()}
+    cells = _cells(tables)
+    years = data["report_years"]
+    return Layout(
+        id=layout_id,
+        document_number=data["document_number"],
+        first_year=years["first"],
+        last_year=years.get("last"),
+        detect=tuple(data["detect"]),
+        sections=_sections(),
+        tables=tables,
+        cells=cells,
+        equations=_equations(layout_id, tables, cells),
+    )
+
+
+def all_layouts() -> list[Layout]:
+    return [get_layout(i) for i in LAYOUT_IDS]
+
+
+def layout_for_year(year: int | None) -> Layout:
+    for layout in all_layouts():
+        if year is not None and layout.applies_to(year):
+            return layout
+    return get_layout("2021")

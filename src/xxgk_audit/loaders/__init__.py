@@ -1,0 +1,86 @@
+"""Read a report file into a :class:`~xxgk_audit.document.Document`.
+
+The format is sniffed from the bytes (the suffix only breaks ties between plain text and Markdown);
+each format has one module with a ``load(path, data, sha256) -> Document`` function. Inputs that
+cannot be a report at all raise :class:`~xxgk_audit.errors.InputError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from importlib import import_module
+
+from ..document import Document
+from ..errors import InputError
+
+MB = 1024 * 1024
+# Inputs above these sizes are refused before they are read: no real report comes near them.
+MAX_BYTES = {"pdf": 100 * MB, "docx": 50 * MB, "html": 30 * MB, "txt": 30 * MB, "md": 30 * MB}
+_SNIFF_BYTES = 4096
+_IMAGE_MAGIC = {
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+    b"GIF8": "GIF 图片",
+    b"II*\x00": "TIFF 图片",
+    b"MM\x00*": "TIFF 图片",
+    b"BM": "BMP 图片",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|table|p|title)\b", re.I | re.S)
+_HTML_TAGS = re.compile(rb"<(p|div|table|tr|td|span|br|h[1-6])\b", re.I)
+
+
+def sniff(path: str, head: bytes) -> str:
+    """The format of a file from its first bytes: pdf | docx | html | txt (txt covers Markdown)."""
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(_OLE_MAGIC):
+        suffix = os.path.splitext(path)[1].lower() or ".doc"
+        raise InputError(path, f"这是旧版 Office/WPS 文件（{suffix}），无法直接读取：请另存为 DOCX 或 PDF 后再审核")
+    for magic, kind in _IMAGE_MAGIC.items():
+        if head.startswith(magic):
+            raise InputError(path, f"这是{kind}，不是文字报告：请先进行文字识别（OCR）或提供网页、PDF、Word 版本")
+    if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+        return "html"
+    return "txt"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:_SNIFF_BYTES]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) * 0.05
+
+
+def load_document(path: str | os.PathLike) -> Document:
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError(path, "文件不存在")
+    if os.path.isdir(path):
+        raise InputError(path, "这是文件夹，不是报告文件（批量审核请用 xxgk-audit batch）")
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            if not head.strip():
+                raise InputError(path, "文件为空")
+            fmt = sniff(path, head)
+            limit = MAX_BYTES[fmt]
+            if size > limit:
+                raise InputError(path, f"文件过大（{size / MB:.0f} MB，上限 {limit // MB} MB），不像是一份年度报告，未读取")
+            data = head + handle.read()
+    except OSError as exc:
+        raise InputError(path, f"无法读取文件：{exc.strerror or exc}") from None
+    if fmt in ("html", "txt") and _looks_binary(data):
+        raise InputError(path, "不是文字文件（含二进制内容），也不是 PDF 或 Word 文档")
+    sha256 = hashlib.sha256(data).hexdigest()
+    module = import_module(f".{'text' if fmt == 'txt' else fmt}", __name__)
+    document = module.load(path, data, sha256)
+    if not any(b.text.strip() for b in document.blocks):
+        raise InputError(path, "文件中没有可读的文字内容")
+    return document

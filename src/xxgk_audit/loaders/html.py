@@ -1,0 +1,248 @@
+"""Web pages as published: whole CMS pages, Word-pasted markup, nested tables, merged cells.
+
+The page is parsed with lxml's HTML parser (comments, scripts, styles and hidden elements are
+dropped: text a reader cannot see is not part of the report). Block-level elements and ``<br>``
+end a line of text; ``<h1>``–``<h6>`` are headings. A table whose cells hold the page's prose
+(a layout table) is read as flowing text; a data table becomes rows on a grid where ``colspan``
+and ``rowspan`` are expanded, a spanning cell appearing once per row it covers (``inherited`` in
+the rows below its first). Nested tables are read as tables of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree, html
+
+from ..document import Block, CellText, Document
+from .decode import decode
+
+_SKIP = {"script", "style", "noscript", "template", "head", "iframe", "svg", "select", "option", "button", "object", "embed", "canvas", "map", "audio", "video"}
+_BLOCK = {
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "pre", "center", "form", "hr", "address", "figure", "figcaption", "fieldset", "caption", "tr", "td", "th",
+    "tbody", "thead", "tfoot", "body", "html",
+}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_LAYOUT_CELL_CHARS = 300  # a cell with more text than this is prose: the table is page layout
+_META_TITLE = ("articletitle", "og:title", "title", "dc.title")
+_META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "article:published_time", "publishtime", "released")
+
+
+def _tag(element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if ":" in tag or "}" in tag else tag.lower()
+
+
+def _hidden(element) -> bool:
+    if element.get("hidden") is not None or (element.get("aria-hidden") == "true" and _tag(element) != "span"):
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN.search(style))
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _inline_text(element, skip_tables: bool = True) -> str:
+    """Text of an element, nested tables and invisible parts excluded."""
+    parts: list[str] = []
+
+    def visit(node) -> None:
+        tag = _tag(node)
+        if tag in _SKIP or _hidden(node) or (skip_tables and tag == "table" and node is not element):
+            return
+        if tag == "br":
+            parts.append(" ")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            visit(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(element)
+    return _clean("".join(parts))
+
+
+def _own_rows(table) -> list:
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if _tag(c) == "tr")
+    return rows
+
+
+def _cells(row) -> list:
+    return [c for c in row if _tag(c) in ("td", "th") and not _hidden(c)]
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(re.sub(r"\D", "", value or "1") or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _is_layout_table(table) -> bool:
+    for row in _own_rows(table):
+        for cell in _cells(row):
+            if any(_tag(d) == "table" for d in cell.iter()) or len(_inline_text(cell)) > _LAYOUT_CELL_CHARS:
+                return True
+    return False
+
+
+@dataclass
+class _Flow:
+    blocks: list[Block] = field(default_factory=list)
+    buffer: list[str] = field(default_factory=list)
+    line: int | None = None
+    table_count: int = 0
+
+    def add(self, text: str | None, line: int | None) -> None:
+        if text and text.strip():
+            if self.line is None:
+                self.line = line
+            self.buffer.append(text)
+        elif text:
+            self.buffer.append(" ")
+
+    def flush(self) -> None:
+        text = _clean("".join(self.buffer))
+        if text:
+            self.blocks.append(Block("text", text, line=self.line))
+        self.buffer.clear()
+        self.line = None
+
+    def walk(self, element) -> None:
+        tag = _tag(element)
+        if not tag or tag in _SKIP or _hidden(element):
+            return
+        line = element.sourceline
+        if tag == "br":
+            self.flush()
+            return
+        if tag in _HEADINGS:
+            self.flush()
+            text = _inline_text(element)
+            if text:
+                self.blocks.append(Block("heading", text, line=line, level=_HEADINGS[tag]))
+            for table in element.iter("table"):
+                self.table(table)
+            return
+        if tag == "table":
+            self.flush()
+            if _is_layout_table(element):
+                for row in _own_rows(element):
+                    for cell in _cells(row):
+                        self.walk(cell)
+                        self.flush()
+            else:
+                self.table(element)
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        self.add(element.text, line)
+        for child in element:
+            self.walk(child)
+            self.add(child.tail, child.sourceline or line)
+        if block:
+            self.flush()
+
+    def table(self, table) -> None:
+        """A data table: rows on the expanded grid, nested tables after their row."""
+        index = self.table_count
+        self.table_count += 1
+        pending: dict[int, list] = {}  # column -> [CellText, rows still covered]
+        nested = []
+        for row in _own_rows(table):
+            out: list[CellText] = []
+            column = 0
+
+            def carry() -> None:
+                nonlocal column
+                while column in pending:
+                    cell, remaining = pending[column]
+                    out.append(CellText(cell.text, line=cell.line, colspan=cell.colspan, inherited=True))
+                    remaining -= 1
+                    span = cell.colspan
+                    for c in range(column, column + span):
+                        if remaining:
+                            pending[c][1] = remaining
+                        else:
+                            pending.pop(c, None)
+                    column += span
+
+            for cell in _cells(row):
+                carry()
+                colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+                text = CellText(_inline_text(cell), line=cell.sourceline, colspan=colspan)
+                out.append(text)
+                if rowspan > 1:
+                    for c in range(column, column + colspan):
+                        pending[c] = [text, rowspan - 1]
+                column += colspan
+                nested.extend(t for t in cell.iter("table") if next(t.iterancestors("table"), None) is table)
+            carry()
+            if any(c.text for c in out):
+                line = next((c.line for c in out if c.line and not c.inherited), row.sourceline)
+                self.blocks.append(Block("row", " | ".join(c.text for c in out), line=line, cells=tuple(out), table=index))
+        for inner in nested:
+            self.flush()
+            if _is_layout_table(inner):
+                self.walk(inner)
+            else:
+                self.table(inner)
+
+
+def _meta(root) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name = (element.get("name") or element.get("property") or "").strip().lower()
+        content = _clean(element.get("content") or "")
+        if not content:
+            continue
+        if name in _META_TITLE and "title" not in meta:
+            meta["title"] = content
+        elif name in _META_DATE and "published" not in meta:
+            meta["published"] = content
+    title = root.find(".//title")
+    if title is not None and _clean(title.text_content()):
+        meta["html_title"] = _clean(title.text_content())
+    return meta
+
+
+def load(path: str, data: bytes, sha256: str) -> Document:
+    text, encoding = decode(data)
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        root = etree.fromstring(_XML_DECL.sub("", text, count=1) or "<html/>", parser)
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:
+        return Document(path, sha256, "html", encoding, [], {}, meta={})
+    meta = _meta(root)
+    flow = _Flow()
+    body = root.find(".//body")
+    flow.walk(body if body is not None else root)
+    flow.flush()
+    return Document(
+        path=path,
+        sha256=sha256,
+        format="html",
+        encoding=encoding,
+        blocks=flow.blocks,
+        source_lines={n + 1: line for n, line in enumerate(text.splitlines())},
+        meta=meta,
+    )

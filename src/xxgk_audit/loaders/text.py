@@ -1,0 +1,93 @@
+"""Plain text and Markdown as reports are published or converted.
+
+Lines become blocks: Markdown headings (any level), Markdown pipe-table rows and tab-separated rows
+become headings and table rows; page footers ("— 1 —", "第 1 页") are dropped; everything else is a
+line of text. A crawler's metadata header ("标题: …", "发布时间: …" above a "==== 正文 ====" rule)
+goes into ``Document.meta``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..document import Block, CellText, Document
+from .decode import decode
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*[:\-–—=_*]{3,}\s*$")
+_FOOTERS = (
+    re.compile(r"^\s*[—\-–－]{1,3}\s*\d{1,4}\s*[—\-–－]{1,3}\s*$"),
+    re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([,，/／]?\s*共\s*\d{1,4}\s*页)?\s*$"),
+    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),
+    re.compile(r"^\s*-\s*\d{1,4}\s*-\s*$"),
+)
+_CRAWLER_BODY = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
+_CRAWLER_FIELD = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
+_META_KEYS = {"标题": "title", "发布时间": "published", "发布日期": "published", "发布机构": "publisher", "原文链接": "url"}
+
+
+def _is_footer(line: str) -> bool:
+    return any(p.match(line) for p in _FOOTERS)
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.count("|") >= 2):
+        return None
+    inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _crawler_header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """Metadata above a '==== 正文 ====' rule, and the index of the first body line."""
+    for index, line in enumerate(lines[:40]):
+        if _CRAWLER_BODY.match(line):
+            meta = {}
+            for field_line in lines[:index]:
+                match = _CRAWLER_FIELD.match(field_line)
+                if match and match.group(1) in _META_KEYS and match.group(2).strip():
+                    meta.setdefault(_META_KEYS[match.group(1)], match.group(2).strip())
+            return meta, index + 1
+    return {}, 0
+
+
+def load(path: str, data: bytes, sha256: str) -> Document:
+    text, encoding = decode(data)
+    lines = text.splitlines()
+    meta, start = _crawler_header(lines)
+    blocks: list[Block] = []
+    markdown = os.path.splitext(path)[1].lower() in (".md", ".markdown")
+    for index in range(start, len(lines)):
+        number = index + 1
+        line = lines[index].replace("\u3000", " ").rstrip()
+        if not line.strip() or _is_footer(line):
+            continue
+        heading = _HEADING.match(line)
+        if heading and heading.group(2):
+            markdown = True
+            blocks.append(Block("heading", heading.group(2), line=number, level=len(heading.group(1))))
+            continue
+        cells = _pipe_cells(line)
+        if cells is not None:
+            markdown = True
+        elif "\t" in line:
+            cells = [c.strip() for c in line.split("\t")]
+        if cells is not None:
+            if all(_RULE.match(c) or not c for c in cells):
+                continue  # a Markdown separator row or a stray rule line
+            row = tuple(CellText(c, line=number) for c in cells)
+            blocks.append(Block("row", " | ".join(cells), line=number, cells=row))
+            continue
+        if _RULE.match(line):
+            continue
+        blocks.append(Block("text", line.strip(), line=number, column=len(line) - len(line.lstrip())))
+    return Document(
+        path=path,
+        sha256=sha256,
+        format="md" if markdown else "txt",
+        encoding=encoding,
+        blocks=blocks,
+        source_lines={n + 1: line for n, line in enumerate(lines)},
+        meta=meta,
+    )

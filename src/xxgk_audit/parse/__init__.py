@@ -1,0 +1,47 @@
+"""Document → Report: metadata, layout, sections, tables, each cell with its provenance."""
+
+from __future__ import annotations
+
+from ..document import Block, Document
+from ..layout import Layout, all_layouts, get_layout, layout_for_year
+from ..report import Report
+from .labels import cosmetic
+from .metadata import read_metadata
+from .sections import find_sections, split_inline_titles
+from .tables import TableParser
+
+
+def detect_layout(blocks: list[Block], year: int | None) -> Layout:
+    """The layout whose identifying header labels the report prints (format-notes §2), else by year."""
+    text = cosmetic("".join(b.text for b in blocks))
+    hits = {layout.id: sum(1 for label in layout.detect if cosmetic(label) in text) for layout in all_layouts()}
+    best = max(hits, key=lambda k: hits[k])
+    if hits[best] and list(hits.values()).count(hits[best]) == 1:
+        return get_layout(best)
+    return layout_for_year(year)
+
+
+def parse_document(document: Document) -> Report:
+    layout_probe = get_layout("2021")
+    blocks = split_inline_titles(document.blocks, layout_probe.sections)
+    meta = read_metadata(document, blocks)
+    layout = detect_layout(blocks, meta.year)
+    report = Report(
+        source=document.path,
+        sha256=document.sha256,
+        format=document.format,
+        encoding=document.encoding,
+        layout=layout,
+        title=meta.title,
+        agency=meta.agency,
+        year=meta.year,
+        period_year=meta.period_year,
+        period_text=meta.period_text,
+        published=meta.published,
+        document=document,
+    )
+    report.sections, report.stray_headings = find_sections(blocks, layout.sections)
+    parser = TableParser(document, layout, report)
+    parser.read(blocks, report.sections)
+    parser.finish()
+    return report

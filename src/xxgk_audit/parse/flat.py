@@ -1,0 +1,136 @@
+"""Tables whose cells run together in one line of text (crawler output of a web page).
+
+The labels of the table are located in the line (longest first, ordinals included, so "…0000000
+4.保护第三方合法权益…" splits before the "4"); the text between one label and the next is that
+row's values. A value run is split only when the split is unambiguous: as many whitespace-separated
+numbers as cells, or as many digits as cells (each cell one digit). Anything else is inseparable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..document import Block, CellText
+from ..layout import BlockSpec, RowSpec, TableSpec
+from .labels import _CONFUSION, _DROP, cosmetic, simplified
+
+_LABEL_PUNCTUATION = " \t\u3000（）()“”\"'‘’《》【】[]〔〕、，,：:；;。"
+_NUMERIC_SPAN = re.compile(r"^[\d\s.,+\-—/]*$")
+_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
+
+
+@dataclass(slots=True)
+class FlatRow:
+    block: BlockSpec | None
+    row: RowSpec | None  # None: 表四's single row (after its header), or numbers no label accounts for
+    label: str  # as printed
+    values: list[CellText] | None  # None when the run cannot be split
+    raw: str
+    line: int | None
+    column: int
+    unmapped: bool = False  # numbers after text that no label accounts for
+
+
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    return _DROP.sub("", folded).translate(_CONFUSION)
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    text = simplified(text) if len(simplified(text)) == len(text) else text
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, ch in enumerate(text):
+        for out in _fold_char(ch):
+            chars.append(out)
+            positions.append(index)
+    return "".join(chars), positions
+
+
+@lru_cache(maxsize=16)
+def _label_pattern(table: TableSpec) -> tuple[re.Pattern[str], dict[str, tuple[BlockSpec | None, RowSpec | None, str]]]:
+    labels: dict[str, tuple[BlockSpec | None, RowSpec | None, str]] = {}
+
+    def add(text: str | None, block: BlockSpec | None, row: RowSpec | None) -> None:
+        if text:
+            key = cosmetic(text).translate(_CONFUSION)
+            if key and key not in labels:
+                labels[key] = (block, row, text)
+
+    for block in table.blocks:
+        for row in block.rows:
+            for form in (row.label, *row.variants):
+                add(form, block, row)
+    for block in table.blocks:
+        add(block.header, block, None)
+        add(block.label_column, block, None)
+        for column in block.columns:
+            add(column.label, block, None)
+            add(column.group, block, None)
+    for label in (*table.header_labels, table.corner_note):
+        add(label, None, None)
+    if table.key == "t4":  # the outcome labels also appear on their own
+        for column in table.blocks[0].columns:
+            add(column.label.removeprefix(column.group or ""), None, None)
+        for label in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"):
+            add(label, None, None)
+    ordered = sorted(labels, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in ordered)), labels
+
+
+def count_labels(text: str, table: TableSpec) -> int:
+    """How many distinct labels of ``table`` (rows, headers) occur in ``text``."""
+    pattern, _ = _label_pattern(table)
+    folded, _ = _fold_with_map(text)
+    return len({m.group(0) for m in pattern.finditer(folded)})
+
+
+def _split(run: str, start: int, width: int, block: Block) -> list[CellText] | None:
+    """Cells of a value run starting at ``start`` in the block's text, when the split is unambiguous."""
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(run)]
+    if len(tokens) != width:
+        tokens = [(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
+        if "." in run or "," in run or len(tokens) != width:
+            return None
+    return [CellText(t, line=block.line, page=block.page, column=block.column + start + i) for t, i in tokens]
+
+
+def scan(block: Block, table: TableSpec) -> list[FlatRow]:
+    """The rows of ``table`` found in one run-together line, with their value runs split or not."""
+    pattern, labels = _label_pattern(table)
+    text = block.text
+    folded, positions = _fold_with_map(text)
+    found = [(m.start(), m.end(), labels[m.group(0)]) for m in pattern.finditer(folded)]
+    rows: list[FlatRow] = []
+    for index, (start, end, (spec_block, row, _)) in enumerate(found):
+        begin = positions[end - 1] + 1
+        stop = positions[found[index + 1][0]] if index + 1 < len(found) else len(text)
+        run = text[begin:stop]
+        # brackets and quotes of the labels themselves fold away: they belong to no value run
+        stripped = run.lstrip(_LABEL_PUNCTUATION)
+        begin += len(run) - len(stripped)
+        run = stripped.rstrip(_LABEL_PUNCTUATION)
+        if not any(ch.isdigit() for ch in run):
+            continue
+        if not _NUMERIC_SPAN.match(run):
+            numeric = re.match(r"^[\d\s.,+\-—/]*", run).group(0)
+            rest = run[len(numeric):]
+            if any(ch.isdigit() for ch in rest):  # numbers after text no label accounts for
+                offset = begin + len(numeric)
+                rows.append(FlatRow(None, None, "", None, rest.strip(), block.line, block.column + offset, unmapped=True))
+            run = numeric
+            if not run.strip():
+                continue
+        label = text[positions[start] : positions[end - 1] + 1]
+        if row is not None and not row.data:
+            continue  # a subtotal on a label-only row: not a cell of the layout
+        width = len(spec_block.columns) if row is not None and spec_block else len(table.blocks[0].columns)
+        if row is None and table.key != "t4":
+            continue
+        lead = len(run) - len(run.lstrip())
+        values = _split(run.strip(), begin + lead, width, block)
+        rows.append(FlatRow(spec_block, row, label, values, run.strip(), block.line, block.column + begin + lead))
+    return rows

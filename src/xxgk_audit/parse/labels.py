@@ -1,0 +1,126 @@
+"""Normalise printed labels and match them to the official ones (format-notes §7).
+
+Two folds:
+
+* :func:`cosmetic` removes what the expected files treat as no difference at all: character width
+  (NFKC), traditional characters, pinyin inserted by mirror sites, whitespace and line breaks,
+  quotes, brackets and separators (so ``1、`` equals ``1.``).
+* :func:`matchable` further drops the leading ordinal and folds characters that OCR confuses
+  (废/度, 已/己, 沭/沐 …), so a typo still lands on its label.
+
+A printed label matches an official label when the matchable forms are equal, when it is a listed
+variant (old wording), or when the similarity of the matchable forms reaches :data:`THRESHOLD` and
+no other candidate is as close. It is a *variant* (LABEL-VARIANT) when the cosmetic forms differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, Iterable, TypeVar
+
+from rapidfuzz import fuzz, process
+
+THRESHOLD = 80.0  # percent similarity of the matchable forms (rapidfuzz ratio)
+MARGIN = 4.0  # the runner-up must be this much less similar, or the match is ambiguous
+_MIN_FUZZY = 3  # labels shorter than this (after folding) only match exactly
+
+_PINYIN = re.compile(r"\([a-z]{1,6}\)")
+_ORDINAL = re.compile(
+    r"^(?:第?[一二三四五六七八九十]{1,3}\s*[、.．,，:：\s]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[、.．,，)](?!\d)|\d{1,2}\s+)\s*"
+)
+_DROP = re.compile(r"[\s\"'“”‘’「」『』〝〞()\[\]【】〔〕{}<>《》〈〉、,，.．。;；:：·•・!！?？…_\-—–~～*#|/\\]+")
+# groups of characters that OCR and typing confuse; each folds to its first member
+_CONFUSABLE = ("废度", "已己巳", "沭沐", "未末", "拨拔", "戌戍戊", "日曰", "入人", "土士", "o0〇", "l1丨i|", "准淮")
+_CONFUSION = str.maketrans({ch: group[0] for group in _CONFUSABLE for ch in group[1:]})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # loaded on first use: most reports are in simplified characters
+
+    return opencc.OpenCC("t2s")
+
+
+# characters that occur only in traditional text; their presence triggers the OpenCC conversion
+_TRADITIONAL_HINT = frozenset("開資訊總計結轉處決於與機關書號國後區縣鄉鎮員會議報導這個們為對從來時發經過應當實現說問題項規範")
+
+
+def simplified(text: str) -> str:
+    if any(ch in _TRADITIONAL_HINT for ch in text):
+        return _t2s().convert(text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def cosmetic(text: str) -> str:
+    folded = simplified(unicodedata.normalize("NFKC", text)).lower()
+    folded = _PINYIN.sub("", folded)
+    return _DROP.sub("", folded)
+
+
+def strip_ordinal(text: str) -> str:
+    return _ORDINAL.sub("", unicodedata.normalize("NFKC", text).strip(), count=1)
+
+
+@lru_cache(maxsize=65536)
+def matchable(text: str) -> str:
+    return cosmetic(strip_ordinal(text)).translate(_CONFUSION)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch(Generic[T]):
+    target: T
+    official: str
+    printed: str
+    score: float  # 100 for an exact (matchable) match
+
+    @property
+    def is_variant(self) -> bool:
+        """The printed label differs from the official one in more than form."""
+        return cosmetic(self.printed) != cosmetic(self.official)
+
+
+class LabelMatcher(Generic[T]):
+    """Matches printed labels against a fixed set of official labels (and known variants)."""
+
+    def __init__(self, entries: Iterable[tuple[str, T, Iterable[str]]]):
+        self._exact: dict[str, tuple[str, T]] = {}
+        self._choices: list[str] = []
+        self._targets: list[tuple[str, T]] = []
+        for official, target, variants in entries:
+            for form in (official, *variants):
+                key = matchable(form)
+                if key and key not in self._exact:
+                    self._exact[key] = (official, target)
+            key = matchable(official)
+            if len(key) >= _MIN_FUZZY:
+                self._choices.append(key)
+                self._targets.append((official, target))
+
+    def match(self, printed: str, threshold: float = THRESHOLD) -> LabelMatch[T] | None:
+        key = matchable(printed)
+        if not key:
+            return None
+        hit = self._exact.get(key)
+        if hit:
+            return LabelMatch(hit[1], hit[0], printed, 100.0)
+        if len(key) < _MIN_FUZZY or not self._choices:
+            return None
+        best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold - MARGIN)
+        if not best or best[0][1] < threshold:
+            return None
+        if len(best) > 1 and best[0][1] - best[1][1] < MARGIN and self._targets[best[0][2]][1] != self._targets[best[1][2]][1]:
+            return None  # two official labels are about equally close: do not guess
+        official, target = self._targets[best[0][2]]
+        return LabelMatch(target, official, printed, best[0][1])
+
+    def find_in(self, text: str) -> bool:
+        """Whether any official label occurs verbatim (matchable form) inside ``text``."""
+        folded = matchable(text)
+        return any(key in folded for key in self._exact)

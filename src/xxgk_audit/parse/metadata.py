@@ -1,0 +1,95 @@
+"""Title, agency, report year, statistics period and publication date."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from ..document import Block, Document
+from .labels import simplified
+
+_TITLE = re.compile(
+    r"(?P<pre>[^。；;]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^。；;]{0,40}?)\s*"
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
+)
+_PERIOD = re.compile(
+    r"统计(?:期限|周期|时限|区间|时间|范围|口径)?(?:为|是|自|从|:)*(?P<y1>(?:19|20)\d{2})年1月1日(?:起)?"
+    r"(?:至|到|-|~|—)(?:(?P<y2>(?:19|20)\d{2})年)?12月31日"
+)
+_PUBLISHED = re.compile(
+    r"(?:发布|公开|印发|成文)(?:时间|日期)\s*[:：]?\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
+)
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+_SITE_SUFFIX = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]{1,30}$")
+_AGENCY_JUNK = re.compile(r"^[\s\"'“”《（(【\[]+|[\s\"'“”》）)】\]:：,，、]+$")
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    period_year: int | None = None
+    period_text: str | None = None
+    published: str | None = None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _title_candidates(document: Document, blocks: list[Block]) -> list[str]:
+    candidates = [document.meta[k] for k in ("title", "html_title") if document.meta.get(k)]
+    head = [b for b in blocks[:40] if b.kind != "row" and len(b.text) <= 80]
+    candidates += [b.text for b in head]
+    candidates += [a.text + b.text for a, b in zip(head, head[1:])]  # titles broken over two lines
+    return candidates
+
+
+def _agency(pre: str, post: str) -> str | None:
+    for part in (pre, post):
+        part = _AGENCY_JUNK.sub("", _AGENCY_JUNK.sub("", part.strip()))
+        part = re.sub(r"^(关于|印发)", "", part)
+        if 2 <= len(part) <= 40 and not re.search(r"\d", part):
+            return part
+    return None
+
+
+def _published(document: Document, blocks: list[Block]) -> str | None:
+    found = document.meta.get("published")
+    texts = [found] if found else []
+    texts += ["：".join(c.text for c in b.cells) if b.kind == "row" else b.text for b in blocks[:60] + blocks[-30:]]
+    for text in texts:
+        compact = unicodedata.normalize("NFKC", text)
+        match = _PUBLISHED.search(compact) or re.match(r"^\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", compact)
+        if match:
+            return f"{int(match['y']):04d}-{int(match['m']):02d}-{int(match['d']):02d}"
+    return None
+
+
+def read_metadata(document: Document, blocks: list[Block]) -> Metadata:
+    meta = Metadata()
+    for candidate in _title_candidates(document, blocks):
+        text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
+        text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
+        match = _TITLE.search(text)
+        if match:
+            meta.title = re.sub(r"\s+", " ", match.group(0)).strip()
+            meta.year = int(match.group("year"))
+            meta.agency = _agency(match.group("pre"), match.group("post"))
+            break
+    body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row"))
+    period = _PERIOD.search(body)
+    if period:
+        meta.period_text = period.group(0)
+        meta.period_year = int(period.group("y2") or period.group("y1"))
+    if meta.year is None:
+        meta.year = meta.period_year
+    meta.published = _published(document, blocks)
+    return meta
+
+
+def text_years(text: str) -> Counter[int]:
+    return Counter(int(y) for y in _YEAR_IN_TEXT.findall(_compact(text)))
