@@ -18,6 +18,7 @@ from ..layout import BlockSpec, RowSpec, TableSpec
 from .labels import _CONFUSION, _DROP, cosmetic, simplified
 
 _LABEL_PUNCTUATION = " \t\u3000（）()“”\"'‘’《》【】[]〔〕、，,：:；;。"
+_OPENING = "（(【[“\"‘'《〔"
 _NUMERIC_SPAN = re.compile(r"^[\d\s.,+\-—/]*$")
 _TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 
@@ -124,7 +125,10 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
             run = numeric
             if not run.strip():
                 continue
-        label = text[positions[start] : positions[end - 1] + 1]
+        first = positions[start]
+        while first > 0 and text[first - 1] in _OPENING:
+            first -= 1
+        label = text[first : positions[end - 1] + 1]
         if row is not None and not row.data:
             continue  # a subtotal on a label-only row: not a cell of the layout
         width = len(spec_block.columns) if row is not None and spec_block else len(table.blocks[0].columns)

@@ -1,0 +1,91 @@
+"""Run every registered rule over a report and collect the findings (never stop at the first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from . import __version__
+from .findings import SEVERITIES, Finding
+from .report import Report
+from .rules import REGISTRY, AuditContext, EquationCheck
+from .rules.registry import GROUPS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class AuditResult:
+    report: Report
+    findings: list[Finding]
+    checks: list[EquationCheck] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def by_rule(self, rule_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule == rule_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.report.to_dict()
+        data["findings"] = [f.to_dict() for f in self.findings]
+        return data
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per finding and cell location (long format), for filtering and pivoting."""
+        import pandas as pd
+
+        rows = []
+        for finding in self.findings:
+            base = {
+                "source": self.report.source,
+                "agency": self.report.agency,
+                "year": self.report.year,
+                "rule": finding.rule,
+                "severity": finding.severity,
+                "group": finding.group,
+                "message": finding.message,
+                "expected": finding.expected,
+                "actual": finding.actual,
+                "difference": finding.difference,
+                "fingerprint": finding.fingerprint,
+            }
+            for location in finding.locations or [None]:
+                rows.append(
+                    base
+                    | {
+                        "cell": location.cell if location else None,
+                        "line": location.line if location else None,
+                        "page": location.page if location else None,
+                        "text": location.text if location else None,
+                    }
+                )
+        columns = ["source", "agency", "year", "rule", "severity", "group", "message", "cell", "expected", "actual", "difference", "line", "page", "text", "fingerprint"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _order(finding: Finding) -> tuple[int, int, int]:
+    ids = list(REGISTRY)
+    return (SEVERITIES.index(finding.severity), GROUPS.index(finding.group), ids.index(finding.rule))
+
+
+def audit(report: Report, prior: Report | Iterable[Report] | None = None, *, severities: dict[str, str] | None = None) -> AuditResult:
+    """Apply every rule to ``report``; ``prior`` are earlier reports of the same agency."""
+    if isinstance(prior, Report):
+        prior = [prior]
+    context = AuditContext(report, list(prior or []), dict(severities or {}))
+    findings: list[Finding] = []
+    for rule in REGISTRY.values():
+        findings.extend(rule.check(context))
+    findings.sort(key=_order)
+    return AuditResult(report, findings, context.checks)
+
+
+def tool_info() -> dict[str, str]:
+    return {"name": "xxgk-audit", "version": __version__}

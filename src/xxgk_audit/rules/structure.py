@@ -1,0 +1,308 @@
+"""Rules of the group "Structure and completeness" (rules.md)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from ..document import strip_tags
+from ..layout import CellSpec, Layout
+from ..parse.metadata import text_years
+from ..parse.sections import NUMERALS
+from ..parse.values import parse_value
+from ..report import Source
+from .registry import AuditContext, location, rule
+
+_LIST_LIMIT = 8
+
+
+def describe(layout: Layout, key: str) -> str:
+    """Where a cell sits, in the words of the format: 表三“（一）予以公开”行“自然人”列."""
+    spec: CellSpec | None = layout.cells.get(key)
+    if spec is None:
+        return key
+    table = layout.tables[spec.table]
+    if spec.table == "t4":
+        group, outcome = _t4_parts(layout, spec)
+        return f"{table.name}“{group}”的“{outcome}”"
+    block = next((b for b in table.blocks if b.key == spec.block), None)
+    prefix = f"{table.name}{block.header}" if block is not None and block.header else table.name
+    return f"{prefix}“{spec.row_label}”行“{spec.column_label}”列"
+
+
+def _t4_parts(layout: Layout, spec: CellSpec) -> tuple[str, str]:
+    column = next(c for c in layout.tables["t4"].blocks[0].columns if c.key == spec.column)
+    group = column.group or ""
+    label = column.label
+    for outcome in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"):
+        if label.endswith(outcome):
+            head = label[: -len(outcome)]
+            return (head if head == group else f"{group}·{head}"), outcome
+    return group, label
+
+
+def _listing(items: list[str]) -> str:
+    shown = "；".join(items[:_LIST_LIMIT])
+    return shown + (f"；等共{len(items)}处" if len(items) > _LIST_LIMIT else "")
+
+
+@rule("SECTION-MISSING", "error", "structure")
+def section_missing(ctx: AuditContext):
+    """条例第五十条；国办公开办函〔2021〕30号“报告内容……不能遗漏”：六个部分缺一不可。"""
+    layout = ctx.report.layout
+    for section in layout.sections:
+        if section.key not in ctx.report.sections:
+            yield ctx.finding(
+                "SECTION-MISSING",
+                f"未找到第{section.number}部分“{section.label}”（也未找到相近的标题）",
+                subject=section.key,
+            )
+
+
+@rule("SECTION-TITLE-VARIANT", "info", "structure")
+def section_title_variant(ctx: AuditContext):
+    """国办公开办函〔2021〕30号年度报告格式：六个部分的标题有统一写法。"""
+    for hit in sorted(ctx.report.sections.values(), key=lambda h: h.block):
+        if hit.is_variant:
+            yield ctx.finding(
+                "SECTION-TITLE-VARIANT",
+                f"第{hit.official.split('、')[0]}部分标题为“{hit.title}”，格式规定为“{hit.official}”",
+                locations=[location(None, _heading_source(ctx, hit), ctx.file)],
+                subject=f"{hit.key}:{hit.title}",
+            )
+
+
+def _heading_source(ctx: AuditContext, hit) -> Source:
+    return Source(ctx.file, hit.line, hit.page, text=hit.title)
+
+
+@rule("SECTION-ORDER", "warning", "structure")
+def section_order(ctx: AuditContext):
+    """国办公开办函〔2021〕30号年度报告格式：六个部分按一至六的顺序编排，编号不得重复或改动。"""
+    hits = sorted(ctx.report.sections.values(), key=lambda h: h.block)
+    problems = []
+    official_order = [s.key for s in ctx.report.layout.sections]
+    keys = [h.key for h in hits]
+    if keys != sorted(keys, key=official_order.index):
+        problems.append("各部分的先后顺序为" + "、".join(f"“{h.title}”" for h in hits) + "，与格式规定的顺序不同")
+    for hit in hits:
+        official_number = hit.official.split("、")[0]
+        if hit.number and hit.number != official_number:
+            problems.append(f"“{hit.title}”编号为“{hit.number}”，应为“{official_number}”")
+    numbers = Counter(h.number for h in hits if h.number)
+    numbers.update(_stray_numbers(ctx))
+    doubled = [n for n, count in numbers.items() if count > 1]
+    if doubled:
+        problems.append("编号“" + "”“".join(sorted(doubled, key=NUMERALS.index)) + "”重复使用")
+    if problems:
+        yield ctx.finding(
+            "SECTION-ORDER",
+            "报告各部分的编号或顺序不规范：" + "；".join(problems),
+            locations=[location(None, _heading_source(ctx, h), ctx.file) for h in hits],
+            subject="|".join(f"{h.key}:{h.number}" for h in hits),
+        )
+
+
+def _stray_numbers(ctx: AuditContext) -> list[str]:
+    numbers = []
+    for text, _ in ctx.report.stray_headings:
+        match = re.match(r"^\s*第?([一二三四五六七八九十]{1,2})", text)
+        if match:
+            numbers.append(match.group(1))
+    return numbers
+
+
+@rule("TABLE-MISSING", "error", "structure")
+def table_missing(ctx: AuditContext):
+    """条例第五十条；年度报告格式规定的表二、表三、表四必须填报。"""
+    for key, table in ctx.report.layout.tables.items():
+        if ctx.report.tables.get(key) == "missing":
+            section = ctx.report.layout.section(table.section)
+            yield ctx.finding("TABLE-MISSING", f"未找到{table.name}（{section.label}）", subject=key)
+
+
+@rule("ROW-MISSING", "error", "structure")
+def row_missing(ctx: AuditContext):
+    """国办公开办函〔2021〕30号年度报告格式：表格的行不得删减或合并。"""
+    report = ctx.report
+    for missing in report.missing_rows:
+        table = report.layout.tables[missing.table]
+        row = next(r for b in table.blocks for r in b.rows if r.label == missing.row_label)
+        note = ""
+        if row.group and f"{missing.table}.{_row_key(table, row.group)}" in report.subtotals:
+            note = f"（原文只有合并的“{row.group}”一行，未按现行格式分项填报；该行各单元格记为空）"
+        yield ctx.finding(
+            "ROW-MISSING",
+            f"{table.name}缺少“{missing.row_label}”行{note or '（该行各单元格记为空）'}",
+            missing.cells,
+            locations=[],
+        )
+
+
+def _row_key(table, label: str) -> str | None:
+    return next((r.key for b in table.blocks for r in b.rows if r.label == label), None)
+
+
+@rule("CELL-BLANK", "warning", "structure")
+def cell_blank(ctx: AuditContext):
+    """年度报告格式：表格中应填数字；空白、“—”、“/”、“无”按未知处理（不视为0），须由填报单位补正。"""
+    layout = ctx.report.layout
+    for key, table in layout.tables.items():
+        blanks = [c for c in ctx.report.cells.values() if c.status == "blank" and c.key.startswith(key + ".")]
+        if not blanks:
+            continue
+        places = [describe(layout, c.key) for c in blanks]
+        yield ctx.finding(
+            "CELL-BLANK",
+            f"{table.name}有{len(blanks)}个应填数字的单元格为空白或“—”“/”“无”等（按未知处理，不视为0）：{_listing(places)}",
+            [c.key for c in blanks],
+        )
+
+
+@rule("CELL-NOT-NUMBER", "error", "structure")
+def cell_not_number(ctx: AuditContext):
+    """年度报告格式：表格单元格填写数字（件数、金额）。"""
+    for cell in ctx.report.cells.values():
+        if cell.status == "text":
+            yield ctx.finding(
+                "CELL-NOT-NUMBER",
+                f"{describe(ctx.report.layout, cell.key)}填写的是“{cell.raw}”，不是数字",
+                [cell.key],
+            )
+
+
+@rule("CELL-NEGATIVE", "error", "structure")
+def cell_negative(ctx: AuditContext):
+    """件数不能为负（2019年格式表二“本年增/减”除外）。"""
+    layout = ctx.report.layout
+    for cell in ctx.report.cells.values():
+        spec = layout.cells.get(cell.key)
+        if cell.value is not None and cell.value < 0 and spec and spec.kind != "signed":
+            yield ctx.finding("CELL-NEGATIVE", f"{describe(layout, cell.key)}为负数（{cell.value}）", [cell.key])
+
+
+@rule("CELL-NOT-INTEGER", "error", "structure")
+def cell_not_integer(ctx: AuditContext):
+    """件数应为整数（以万元计的金额除外）。"""
+    layout = ctx.report.layout
+    for cell in ctx.report.cells.values():
+        spec = layout.cells.get(cell.key)
+        if isinstance(cell.value, float) and not cell.value.is_integer() and spec and spec.kind != "amount":
+            yield ctx.finding("CELL-NOT-INTEGER", f"{describe(layout, cell.key)}应为整数，填写为{cell.value}", [cell.key])
+
+
+@rule("CELLS-INSEPARABLE", "error", "structure")
+def cells_inseparable(ctx: AuditContext):
+    """表格须能逐格读取：数字连写无法唯一拆分时不作推测（勾稽关系正是待核对的内容）。"""
+    for item in ctx.report.inseparable:
+        table = ctx.report.layout.tables[item.table]
+        examples = [f"“{label}”后为“{digits}”" for label, digits, _ in item.rows]
+        yield ctx.finding(
+            "CELLS-INSEPARABLE",
+            f"{table.name}的数字在原文中连写在一起，无法确定各单元格的数值（{_listing(examples)}），本表未读取任何数值",
+            item.cells,
+            locations=[location(None, source, ctx.file) for _, _, source in item.rows],
+            subject=item.table,
+        )
+
+
+@rule("LABEL-VARIANT", "info", "structure")
+def label_variant(ctx: AuditContext):
+    """年度报告格式的行、列、项标题有统一写法；错字、识别错误和旧写法均应更正。"""
+    kinds = {"row": "行标题", "column": "列标题", "block": "项标题"}
+    for variant in ctx.report.label_variants:
+        yield ctx.finding(
+            "LABEL-VARIANT",
+            f"{kinds.get(variant.kind, '标题')}印为“{variant.printed}”，格式规定为“{variant.official}”",
+            variant.cells,
+            locations=[location(None, variant.source, ctx.file)],
+            subject=f"{variant.kind}:{variant.printed}",
+        )
+
+
+@rule("UNMAPPED-CONTENT", "warning", "structure")
+def unmapped_content(ctx: AuditContext):
+    """表格中的每一行、每个数字都应能对应到格式规定的单元格；无法对应的内容如实列出，不丢弃。"""
+    for item in ctx.report.unmapped:
+        yield ctx.finding(
+            "UNMAPPED-CONTENT",
+            f"{item.reason}。原文：“{item.text}”",
+            item.cells,
+            locations=[location(None, item.source, ctx.file)],
+            subject=f"{item.table}:{item.source.line}:{item.source.page}:{item.text}",
+        )
+
+
+@rule("FORMAT-OUTDATED", "warning", "structure")
+def format_outdated(ctx: AuditContext):
+    """国办公开办函〔2021〕30号：2021年度起的报告使用新格式；2019、2020年度使用〔2019〕60号试行格式。"""
+    report = ctx.report
+    if report.year is None or report.template is None:
+        return
+    layout = report.layout
+    if not layout.applies_to(report.year):
+        expected = "〔2021〕30号格式" if report.year >= 2021 else "〔2019〕60号试行格式"
+        yield ctx.finding(
+            "FORMAT-OUTDATED",
+            f"{report.year}年度报告应使用{expected}，但表格采用的是{layout.document_number}的格式",
+            subject=f"{report.year}:{layout.id}",
+        )
+
+
+@rule("YEAR-MISMATCH", "warning", "structure")
+def year_mismatch(ctx: AuditContext):
+    """条例第四十九条：报告的是上一年度的情况；标题年度、统计期限和正文所述年度应一致。"""
+    report = ctx.report
+    if report.year is None:
+        return
+    problems = []
+    if report.period_year is not None and report.period_year != report.year:
+        problems.append(f"统计期限为{report.period_year}年（“{report.period_text}”）")
+    years = text_years(report.section_text("s1"))
+    if years and report.year not in years:
+        common, count = years.most_common(1)[0]
+        if count >= 2:
+            problems.append(f"“总体情况”中所述年度为{common}年（{count}处），未提及{report.year}年")
+    if problems:
+        yield ctx.finding(
+            "YEAR-MISMATCH",
+            f"报告标题年度为{report.year}年，但" + "；".join(problems),
+            subject=f"{report.year}:{report.period_year}",
+        )
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace(",", "")
+
+
+def _reappears(ctx: AuditContext, cell) -> bool:
+    source = cell.source
+    raw = source.text if source else None
+    if raw is None or parse_value(raw).value != cell.value:
+        return False
+    document = ctx.report.document
+    if document is None:
+        return True
+    if source.column is not None and source.line in document.source_lines:
+        line = document.source_lines[source.line]
+        return line[source.column : source.column + len(raw)] == raw
+    span = 6 if document.format == "html" else 0
+    text = document.source_at(source.line, source.page, span)
+    if document.format == "html":
+        import html
+
+        text = html.unescape(strip_tags(text))
+    return _fold(raw) in _fold(text)
+
+
+@rule("SOURCE-GATE", "error", "structure")
+def source_gate(ctx: AuditContext):
+    """可追溯性：每个读取的数字必须在原文读取位置重新出现（防止解析错误把不存在的数字带入审核）。"""
+    for cell in ctx.report.cells.values():
+        if cell.value is not None and not _reappears(ctx, cell):
+            yield ctx.finding(
+                "SOURCE-GATE",
+                f"{describe(ctx.report.layout, cell.key)}读取为{cell.value}，但该数字未在原文{cell.source.where if cell.source else ''}重新出现，读取结果不可靠",
+                [cell.key],
+            )
