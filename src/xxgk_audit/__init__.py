@@ -27,7 +27,7 @@ def load_report(path):
 
 def audit(report, prior=None, **options):
     """Run all rules; ``prior``: earlier report(s) of the same agency for the cross-year rules."""
-    from .audit import audit as run
+    from .engine import audit as run
 
     return run(report, prior, **options)
 

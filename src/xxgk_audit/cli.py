@@ -58,7 +58,7 @@ def pair_priors(report, priors: list) -> list:
 
 
 def _audit_all(args) -> tuple[list, list[tuple[str, str]]]:
-    from .audit import audit
+    from .engine import audit
 
     reports, failures = load_all(args.paths, args.debug)
     priors, prior_failures = load_all(args.prior or [], args.debug)
@@ -107,7 +107,7 @@ def render_text(results, failures) -> str:
 
 
 def render_json(results, failures) -> str:
-    from .audit import tool_info
+    from .engine import tool_info
 
     data = {
         "tool": tool_info(),

@@ -1,8 +1,9 @@
 """Decode report text: UTF-8 (with or without BOM), GB18030/GBK or Big5, by detection.
 
-Order: a byte-order mark; a charset the document declares, when its bytes fit it; UTF-8 when the
-bytes are well-formed UTF-8 (a structural property, checked without exceptions); otherwise the
-Chinese encoding under which the text reads as Chinese (share of common characters).
+Order: a byte-order mark; UTF-8 when the bytes are well-formed UTF-8 (a structural property that
+Chinese text in another encoding practically never has; pages often declare gb2312 and serve UTF-8);
+a charset the document declares, when its bytes fit it; otherwise the Chinese encoding under which
+the text reads as Chinese (share of common characters).
 """
 
 from __future__ import annotations
@@ -71,14 +72,14 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return codecs.decode(data, encoding, "replace"), encoding
+    text = _clean(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
     declared = _declared(data)
     if declared:
         text = _clean(data, declared)
         if text is not None:
             return text, declared
-    text = _clean(data, "utf-8")
-    if text is not None:
-        return text, "utf-8"
     candidates = [(enc, codecs.decode(data, enc, "replace")) for enc in ("gb18030", "cp950", "utf-8")]
     encoding, text = max(candidates, key=lambda c: _chinese_score(c[1]))
     return text, encoding

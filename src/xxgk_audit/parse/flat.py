@@ -89,7 +89,7 @@ def count_labels(text: str, table: TableSpec) -> int:
     return len({m.group(0) for m in pattern.finditer(folded)})
 
 
-def _split(run: str, start: int, width: int, block: Block) -> list[CellText] | None:
+def split_run(run: str, start: int, width: int, block: Block) -> list[CellText] | None:
     """Cells of a value run starting at ``start`` in the block's text, when the split is unambiguous."""
     tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(run)]
     if len(tokens) != width:
@@ -135,6 +135,6 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
         if row is None and table.key != "t4":
             continue
         lead = len(run) - len(run.lstrip())
-        values = _split(run.strip(), begin + lead, width, block)
+        values = split_run(run.strip(), begin + lead, width, block)
         rows.append(FlatRow(spec_block, row, label, values, run.strip(), block.line, block.column + begin + lead))
     return rows

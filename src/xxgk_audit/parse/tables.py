@@ -299,13 +299,15 @@ class TableParser:
     def _finish_rows(self, table: TableSpec) -> None:
         events = self.events[table.key]
         placed: dict[tuple[str | None, str | None], RowEvent] = {}
-        unlabeled = [e for e in events if e.row is None]
+        inseparable: list[RowEvent] = []
         if table.key == "t4":
-            width = len(table.blocks[0].columns)
-            for event in unlabeled:
-                values = fit(event.values, width)
-                if values is not None and (None, None) not in placed:
-                    event.values, event.block, event.row = values, table.blocks[0], table.blocks[0].rows[0]
+            spec_block = table.blocks[0]
+            for event in (e for e in events if e.row is None):
+                values, joined = self._row_values(event, len(spec_block.columns))
+                if joined:
+                    inseparable.append(event)
+                elif values is not None and (None, None) not in placed:
+                    event.values, event.block, event.row = values, spec_block, spec_block.rows[0]
                     placed[(None, None)] = event
                 else:
                     self._unmapped_event(event, table, "无法对应到表四（数值个数与表四的15列不符或表四重复）")
@@ -314,7 +316,10 @@ class TableParser:
                 if event.row is None:
                     continue
                 key = (event.block.key, event.row.key)
-                values = fit(event.values, len(event.block.columns))
+                values, joined = self._row_values(event, len(event.block.columns))
+                if joined:
+                    inseparable.append(event)
+                    continue
                 if values is None:
                     self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
                     placed.setdefault(key, event)
@@ -327,11 +332,39 @@ class TableParser:
                     continue
                 placed[key] = event
             self._place_by_order(table, events, placed)
-        if not placed:
+        if inseparable:
+            self._mark_inseparable(table, [(e.label, " ".join(c.text for c in e.values if c.text.strip()), e.source) for e in inseparable])
+        elif not placed:
             self.report.tables[table.key] = "missing"
-            return
-        self.report.tables[table.key] = "found"
-        self._cells(table, placed)
+        else:
+            self.report.tables[table.key] = "found"
+            self._cells(table, placed)
+
+    @staticmethod
+    def _row_values(event: RowEvent, width: int) -> tuple[list[CellText] | None, bool]:
+        """The row's ``width`` values, and whether they are digits run together in one cell that
+        cannot be split unambiguously (then the values are None and the table inseparable)."""
+        values = fit(event.values, width)
+        if values is not None:
+            return values, False
+        filled = [c for c in event.values if c.text.strip()]
+        if len(filled) != 1 or not re.fullmatch(r"\s*\d[\d\s]+", filled[0].text) or width == 1:
+            return None, False
+        cell = filled[0]
+        holder = Block("text", cell.text, line=cell.line, page=cell.page, column=cell.column or 0)
+        split = flat.split_run(cell.text, 0, width, holder)
+        return split, split is None
+
+    def _mark_inseparable(self, table: TableSpec, rows: list[tuple[str, str, Block | Source]]) -> None:
+        self.report.tables[table.key] = "inseparable"
+        keys = tuple(c.key for c in self.layout.table_cells(table.key))
+        sources = []
+        for label, raw, where in rows:
+            if isinstance(where, Source):
+                sources.append((label, raw, where))
+            else:
+                sources.append((label, raw, Source(self.document.path, where.line, where.page, label or None, None, raw, None)))
+        self.report.inseparable.append(Inseparable(table.key, keys, tuple(sources)))
 
     def _place_by_order(self, table: TableSpec, events: list[RowEvent], placed: dict) -> None:
         template = [(b, r) for b, r in table.data_rows]
@@ -418,17 +451,9 @@ class TableParser:
             if item.values is None:
                 inseparable.append(item)
         if inseparable:
-            self.report.tables[table.key] = "inseparable"
-            keys = tuple(c.key for c in self.layout.table_cells(table.key))
-            self.report.inseparable.append(
-                Inseparable(
-                    table.key,
-                    keys,
-                    tuple(
-                        (item.label, item.raw, Source(self.document.path, item.line, None, item.label or None, None, item.raw, item.column))
-                        for item in inseparable
-                    ),
-                )
+            self._mark_inseparable(
+                table,
+                [(item.label, item.raw, Source(self.document.path, item.line, None, item.label or None, None, item.raw, item.column)) for item in inseparable],
             )
             return
         if not placed:
