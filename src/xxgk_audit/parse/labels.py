@@ -41,7 +41,7 @@ _CONFUSION = str.maketrans({ch: group[0] for group in _CONFUSABLE for ch in grou
 def _t2s():
     import opencc  # loaded on first use: most reports are in simplified characters
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2sp")  # with phrases: 資訊 → 信息, as mirror sites print the labels
 
 
 # characters that occur only in traditional text; their presence triggers the OpenCC conversion

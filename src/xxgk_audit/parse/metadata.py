@@ -76,10 +76,13 @@ def read_metadata(document: Document, blocks: list[Block]) -> Metadata:
         text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
         match = _TITLE.search(text)
         if match:
-            meta.title = re.sub(r"\s+", " ", match.group(0)).strip()
-            meta.year = int(match.group("year"))
-            meta.agency = _agency(match.group("pre"), match.group("post"))
-            break
+            agency = _agency(match.group("pre"), match.group("post"))
+            if meta.title is None or (meta.agency is None and agency):
+                meta.title = re.sub(r"\s+", " ", match.group(0)).strip()
+                meta.year = int(match.group("year"))
+                meta.agency = agency
+            if meta.agency:
+                break
     body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row"))
     period = _PERIOD.search(body)
     if period:

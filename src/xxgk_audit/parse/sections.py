@@ -104,7 +104,7 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
             titles.append((section, re.compile(r"\s*".join(re.escape(ch) for ch in body))))
     result: list[Block] = []
     for block in blocks:
-        if block.kind == "row" or len(block.text) <= _MAX_TITLE * 2:
+        if block.kind == "row" or len(block.text) <= _MAX_TITLE:
             result.append(block)
             continue
         cuts: list[tuple[int, int]] = []

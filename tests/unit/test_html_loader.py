@@ -1,0 +1,47 @@
+from xxgk_audit.loaders import load_document
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某局2023年政府信息公开工作年度报告-某县政府网</title>
+<meta name="PubDate" content="2024-01-25 09:00"><script>var x = "一、总体情况";</script><style>p{}</style></head>
+<body><div class="nav"><ul><li>首页</li><li>政务公开</li></ul></div>
+<div class="article"><h1>某局2023年政府信息公开工作年度报告</h1>
+<p><span>一、总体情况</span><o:p></o:p></p><p>第一段<br>第二段&nbsp;文字</p>
+<div style="display:none">一、隐藏的垃圾文字 123</div>
+<!-- 注释里的文字 -->
+<table border="1">
+<tr><td rowspan="3" colspan="2">角注</td><td colspan="3">申请人情况</td></tr>
+<tr><td rowspan="2">自然人</td><td colspan="2">法人</td></tr>
+<tr><td>商业企业</td><td>其他</td></tr>
+<tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>1</td><td>&nbsp;</td><td><p><span>2</span><o:p></o:p></p></td></tr>
+<tr><td>（二）部分公开</td><td>3</td><td>4</td><td>5</td></tr>
+</table></div>
+<table><tr><td><p>版权所有：某县人民政府 网站标识码 1234567890</p>
+<table><tr><td>内层</td><td>7</td></tr></table></td></tr></table>
+</body></html>"""
+
+
+def test_cms_page(write):
+    document = load_document(write("r.html", PAGE))
+    assert document.format == "html"
+    assert document.meta["html_title"].startswith("某局2023年") and document.meta["published"] == "2024-01-25 09:00"
+    texts = [b.text for b in document.blocks if b.kind != "row"]
+    assert "一、总体情况" in texts and "第一段" in texts and "第二段 文字" in texts
+    assert not any("隐藏" in t or "注释" in t or "var x" in t for t in texts)
+    headings = [b for b in document.blocks if b.kind == "heading"]
+    assert headings[0].level == 1
+
+
+def test_grid_expansion_inherits_row_labels(write):
+    document = load_document(write("r.html", PAGE))
+    rows = [b for b in document.blocks if b.kind == "row" and b.table == 0]
+    first, second = rows[3], rows[4]
+    assert [c.text for c in first.cells] == ["三、本年度办理结果", "（一）予以公开", "1", "", "2"]
+    assert [c.text for c in second.cells] == ["三、本年度办理结果", "（二）部分公开", "3", "4", "5"]
+    assert second.cells[0].inherited and not second.cells[1].inherited
+    assert first.cells[2].line is not None
+
+
+def test_nested_table_in_layout_table(write):
+    document = load_document(write("r.html", PAGE))
+    inner = [b for b in document.blocks if b.kind == "row" and [c.text for c in b.cells] == ["内层", "7"]]
+    assert len(inner) == 1
+    assert any("版权所有" in b.text for b in document.blocks if b.kind == "text")

@@ -1,0 +1,49 @@
+import pytest
+
+from xxgk_audit.document import Block, Document
+from xxgk_audit.parse.metadata import read_metadata
+
+
+def meta(*lines, **document_meta):
+    blocks = [Block("text", line, line=n + 1) for n, line in enumerate(lines)]
+    return read_metadata(Document("x", "", "txt", "utf-8", blocks, meta=document_meta), blocks)
+
+
+@pytest.mark.parametrize(
+    "lines, agency, year",
+    [
+        (["睢县工业和信息化和科技局 2023 年政府信息公开工作年度报告"], "睢县工业和信息化和科技局", 2023),
+        (["2019年上海市人民政府办公厅政府信息公开工作年度报告"], "上海市人民政府办公厅", 2019),
+        (["平潭综合实验区2021年度政府信息公开工作年度报告"], "平潭综合实验区", 2021),
+        (["洪泽区人民政府", "2023 年政府信息公开工作年度报告"], "洪泽区人民政府", 2023),
+        (["2024 年上海市科委政府信息公开工作", "年度报告"], "上海市科委", 2024),
+        (["臨沭縣農業農村局2022年政府資訊公開工作年度報告"], "临沭县农业农村局", 2022),
+    ],
+)
+def test_title(lines, agency, year):
+    result = meta(*lines)
+    assert (result.agency, result.year) == (agency, year)
+
+
+def test_site_suffix_and_meta_title():
+    result = meta("首页", html_title="沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局")
+    assert result.agency == "沭阳县发展和改革局"
+
+
+@pytest.mark.parametrize(
+    "sentence, year",
+    [
+        ("本报告所列数据的统计期限为2023年1月1日至12月31日。", 2023),
+        ("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。", 2023),
+        ("本年度报告中所列数据的统计周期为 2024 年 1 月 1 日至 12 月 31 日。", 2024),
+        ("本年度报告中所列数据统计期限从2019年1月1日到12月31日止。", 2019),
+    ],
+)
+def test_statistics_period(sentence, year):
+    assert meta("某局2023年政府信息公开工作年度报告", sentence).period_year == year
+
+
+def test_publication_date():
+    assert meta("某局2023年政府信息公开工作年度报告", "发布日期：2024-01-31").published == "2024-01-31"
+    assert meta("x", published="2024-03-08 15:34").published == "2024-03-08"
+    assert meta("某局2023年政府信息公开工作年度报告").published is None
