@@ -79,11 +79,19 @@ class LabelMatch(Generic[T]):
     official: str
     printed: str
     score: float  # 100 for an exact (matchable) match
+    fuzzy: bool = False  # matched by similarity rather than by its form or a listed variant
 
     @property
     def is_variant(self) -> bool:
-        """The printed label differs from the official one in more than form."""
-        return cosmetic(self.printed) != cosmetic(self.official)
+        """The printed label differs from the official one in more than form.
+
+        A label found by similarity that is only the beginning or the end of the official one was
+        cut by line wrapping, not misprinted: that is no variant.
+        """
+        printed, official = cosmetic(self.printed), cosmetic(self.official)
+        if printed == official:
+            return False
+        return not (self.fuzzy and (official.startswith(printed) or official.endswith(printed)))
 
 
 class LabelMatcher(Generic[T]):
@@ -118,7 +126,7 @@ class LabelMatcher(Generic[T]):
         if len(best) > 1 and best[0][1] - best[1][1] < MARGIN and self._targets[best[0][2]][1] != self._targets[best[1][2]][1]:
             return None  # two official labels are about equally close: do not guess
         official, target = self._targets[best[0][2]]
-        return LabelMatch(target, official, printed, best[0][1])
+        return LabelMatch(target, official, printed, best[0][1], fuzzy=True)
 
     def find_in(self, text: str) -> bool:
         """Whether any official label occurs verbatim (matchable form) inside ``text``."""

@@ -105,6 +105,7 @@ class TableParser:
         self.flat_rows: dict[str, list[flat.FlatRow]] = {key: [] for key in layout.tables}
         self.seen: set[str] = set()  # tables whose header or section was seen
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
+        self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
 
     # -- reading -----------------------------------------------------------------------------
@@ -183,11 +184,19 @@ class TableParser:
         kinds = [_kind(c) for c in cells]
         first_value = next((i for i, k in enumerate(kinds) if k == "value"), len(cells))
         labels = [i for i in range(first_value) if kinds[i] == "text"]
+        if first_value == len(cells):  # no value: a header or a label wrapped onto the next row
+            text = "".join(cells[i].text for i in labels if not cells[i].inherited)
+            self.fragments = (self.fragments + [Block("text", text, line=block.line, page=block.page)])[-2:]
+            return
+        fragments, self.fragments = self.fragments, []
         if not labels:
             if first_value < len(cells) and self.context:
                 self._event(RowEvent(self.context, None, None, "", cells, block, self.order))
             return
-        hit, end = self._match_label(cells, labels, has_values=first_value < len(cells))
+        hit, end = self._match_label(cells, labels, has_values=True)
+        wrapped = None
+        if hit is None and fragments and labels:
+            hit, end, wrapped = self._match_wrapped(fragments, cells, labels)
         if hit is None:
             if first_value < len(cells) and self.context:
                 printed = " ".join(fold_cell(cells[i].text) for i in labels)
@@ -197,7 +206,7 @@ class TableParser:
         values = cells[end + 1 :]
         if not values:
             return  # a label standing alone (a fragment of a wrapped label): nothing to place
-        label = " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited) or fold_cell(cells[end].text)
+        label = wrapped or " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited) or fold_cell(cells[end].text)
         self._labeled(table, spec_block, row, label, values, block, hit_match=self._last_match)
 
     def _match_label(self, cells: list[CellText], labels: list[int], has_values: bool):
@@ -225,6 +234,16 @@ class TableParser:
                     self._last_match = hit
                     return (table, hit.target), end
         return None, -1
+
+    def _match_wrapped(self, fragments: list[Block], cells: list[CellText], labels: list[int]):
+        """A label whose beginning stands on the line(s) just above the row."""
+        tail = "".join(cells[i].text for i in labels if not cells[i].inherited)
+        for count in (1, 2):
+            head = "".join(b.text for b in fragments[-count:])
+            hit, _ = self._match_label([CellText(head + tail)], [0], has_values=True)
+            if hit is not None:
+                return hit, labels[-1], fold_cell(head + tail)
+        return None, -1, None
 
     def _labeled(self, table: str, spec_block: BlockSpec, row: RowSpec, label: str, values: list[CellText], block: Block, hit_match: LabelMatch | None) -> None:
         if table != self.context:
@@ -255,6 +274,7 @@ class TableParser:
             return
         match = _ROWIZE.match(text)
         if not match:
+            self.fragments = (self.fragments + [block])[-2:]
             return
         label = (match.group("label") or "").strip()
         if len(label) > _MAX_ROW_LABEL:
