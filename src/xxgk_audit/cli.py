@@ -172,7 +172,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     check.set_defaults(func=cmd_check)
+
+    memo = sub.add_parser("memo", help="在 Jupyter 内核中运行审核笔记本，导出 HTML 审核备忘录")
+    memo.add_argument("paths", nargs="+", metavar="PATH", help="报告文件")
+    memo.add_argument("--prior", nargs="+", metavar="PATH", help="同一单位以往年度的报告")
+    memo.add_argument("--auditor", default="", metavar="NAME", help="审核人姓名（写入备忘录签名栏）")
+    memo.add_argument("--out-dir", default="reports", metavar="DIR", help="备忘录输出目录（默认 reports/）")
+    memo.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    memo.set_defaults(func=_lazy("xxgk_audit.memo", "cmd_memo"))
+
+    batch = sub.add_parser("batch", help="批量审核文件夹中的全部报告，输出汇总表和总览备忘录")
+    batch.add_argument("paths", nargs="+", metavar="PATH", help="报告文件或文件夹")
+    batch.add_argument("--out-dir", default="reports", metavar="DIR", help="输出目录（默认 reports/）")
+    batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数（默认 1）")
+    batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    batch.set_defaults(func=_lazy("xxgk_audit.batch", "cmd_batch"))
     return parser
+
+
+def _lazy(module: str, name: str):
+    """The command function, imported only when that command runs (keeps ``check`` start-up light)."""
+
+    def run(args) -> int:
+        from importlib import import_module
+
+        return getattr(import_module(module), name)(args)
+
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,11 +75,21 @@ def _order(finding: Finding) -> tuple[int, int, int]:
     return (SEVERITIES.index(finding.severity), GROUPS.index(finding.group), ids.index(finding.rule))
 
 
-def audit(report: Report, prior: Report | Iterable[Report] | None = None, *, severities: dict[str, str] | None = None) -> AuditResult:
-    """Apply every rule to ``report``; ``prior`` are earlier reports of the same agency."""
+def audit(
+    report: Report,
+    prior: Report | Iterable[Report] | None = None,
+    *,
+    members: Iterable[Report] = (),
+    severities: dict[str, str] | None = None,
+) -> AuditResult:
+    """Apply every rule to ``report``.
+
+    ``prior``: earlier reports of the same agency (cross-year rules); ``members``: the reports a
+    region's summary report covers, where a batch declares it; ``severities``: re-graded rules.
+    """
     if isinstance(prior, Report):
         prior = [prior]
-    context = AuditContext(report, list(prior or []), dict(severities or {}))
+    context = AuditContext(report, list(prior or []), list(members), dict(severities or {}))
     findings: list[Finding] = []
     for rule in REGISTRY.values():
         findings.extend(rule.check(context))

@@ -149,7 +149,17 @@ class Layout:
         return [c for c in self.cells.values() if c.table == table]
 
     def row_cells(self, table: str, block: str | None, row: str | None) -> list[CellSpec]:
-        return [c for c in self.cells.values() if c.table == table and c.block == block and c.row == row]
+        return self._rows.get((table, block, row), [])
+
+    @property
+    def _rows(self) -> dict[tuple, list[CellSpec]]:
+        rows = self.__dict__.get("_row_index")
+        if rows is None:
+            rows = {}
+            for cell in self.cells.values():
+                rows.setdefault((cell.table, cell.block, cell.row), []).append(cell)
+            object.__setattr__(self, "_row_index", rows)
+        return rows
 
 
 def _read(name: str) -> object:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 BLANK_MARKERS = frozenset({"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "無", "空", "…", "……", "n/a", "null", "none"})
 _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?$")
 _WITH_EXTRA = re.compile(
     r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元|件|项|个|条|次|人次|宗|起)?\s*(?P<paren>\(.*\))?$"
 )
+_SPACES = re.compile(r"\s+")
+_COMPACTABLE = re.compile(r"[+-]?\s?[\d,.]+")
 NUMBER_TOKEN = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
@@ -33,16 +36,17 @@ def _number(sign: str, integer: str, fraction: str | None) -> int | float:
     return int(f"{sign}{digits}")
 
 
+@lru_cache(maxsize=8192)
 def fold_cell(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip())
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str | None) -> CellValue:
     folded = fold_cell(text or "")
     if folded.lower() in BLANK_MARKERS or not folded.strip():
         return CellValue(None, "blank", None if not folded else f"原文为“{folded}”")
-    compact = folded.replace(" ", "") if re.fullmatch(r"[+-]?\s?[\d,.]+", folded) else folded
+    compact = folded.replace(" ", "") if _COMPACTABLE.fullmatch(folded) else folded
     match = _NUMBER.match(compact)
     if match:
         note = "原文含千分位分隔符" if "," in match.group("int") else None

@@ -70,7 +70,8 @@ class EquationCheck:
 @dataclass
 class AuditContext:
     report: Report
-    prior: list[Report] = field(default_factory=list)
+    prior: list[Report] = field(default_factory=list)  # earlier reports of the same agency, newest first
+    members: list[Report] = field(default_factory=list)  # reports a region's summary report covers (batch)
     severities: dict[str, str] = field(default_factory=dict)  # re-graded severities by rule id
     checks: list[EquationCheck] = field(default_factory=list)
 

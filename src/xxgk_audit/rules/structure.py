@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -276,7 +277,7 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace(",", "")
 
 
-def _reappears(ctx: AuditContext, cell) -> bool:
+def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
     source = cell.source
     raw = source.text if source else None
     if raw is None or parse_value(raw).value != cell.value:
@@ -288,19 +289,21 @@ def _reappears(ctx: AuditContext, cell) -> bool:
         line = document.source_lines[source.line]
         return line[source.column : source.column + len(raw)] == raw
     span = 6 if document.format == "html" else 0
-    text = document.source_at(source.line, source.page, span)
-    if document.format == "html":
-        import html
-
-        text = html.unescape(strip_tags(text))
-    return _fold(raw) in _fold(text)
+    place = (source.line, source.page, span)
+    if place not in windows:  # many cells share a line or a page: fold each window once
+        text = document.source_at(source.line, source.page, span)
+        if document.format == "html":
+            text = html.unescape(strip_tags(text))
+        windows[place] = _fold(text)
+    return _fold(raw) in windows[place]
 
 
 @rule("SOURCE-GATE", "error", "structure")
 def source_gate(ctx: AuditContext):
     """可追溯性：每个读取的数字必须在原文读取位置重新出现（防止解析错误把不存在的数字带入审核）。"""
+    windows: dict = {}
     for cell in ctx.report.cells.values():
-        if cell.value is not None and not _reappears(ctx, cell):
+        if cell.value is not None and not _reappears(ctx, cell, windows):
             yield ctx.finding(
                 "SOURCE-GATE",
                 f"{describe(ctx.report.layout, cell.key)}读取为{cell.value}，但该数字未在原文{cell.source.where if cell.source else ''}重新出现，读取结果不可靠",
