@@ -28,6 +28,7 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_MAX_COLSPAN, _MAX_ROWSPAN = 64, 200  # the report's widest table has 17 columns, the longest 30 rows
 _LAYOUT_CELL_CHARS = 300  # a cell with more text than this is prose: the table is page layout
 _META_TITLE = ("articletitle", "og:title", "title", "dc.title")
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "article:published_time", "publishtime", "released")
@@ -87,11 +88,10 @@ def _cells(row) -> list:
     return [c for c in row if _tag(c) in ("td", "th") and not _hidden(c)]
 
 
-def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(re.sub(r"\D", "", value or "1") or 1), 1000))
-    except ValueError:
-        return 1
+def _span(value: str | None, limit: int) -> int:
+    """A rowspan/colspan as printed, within what a report table can have (junk markup is capped)."""
+    digits = re.sub(r"\D", "", value or "")[:6]
+    return max(1, min(int(digits or 1), limit))
 
 
 def _is_layout_table(table) -> bool:
@@ -186,7 +186,7 @@ class _Flow:
 
             for cell in _cells(row):
                 carry()
-                colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+                colspan, rowspan = _span(cell.get("colspan"), _MAX_COLSPAN), _span(cell.get("rowspan"), _MAX_ROWSPAN)
                 text = CellText(_inline_text(cell), line=cell.sourceline, colspan=colspan)
                 out.append(text)
                 if rowspan > 1:

@@ -31,6 +31,7 @@ _ROWIZE = re.compile(
 _VALUE_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 _T4_HEADER_WORDS = re.compile("行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果|维持|纠正|其他|尚未|审结|总计")
 _MAX_ROW_LABEL = 40  # longer lines ending in a number are narrative, not table rows
+_IMPLAUSIBLE = (10**9, 10**11)  # (counts, 万元 amounts): larger values are digits run together
 _FUZZY_SWITCH = 90.0  # similarity needed to recognise a row of another table than the current one
 
 
@@ -449,6 +450,10 @@ class TableParser:
         if source.page is None:
             source.page = event.source.page
         note = parsed.note
+        if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
+            # no report has a count this large: the digits of several cells ran together
+            self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, value_cell.text, source),)))
+            return Cell(spec.key, None, "unreadable", source, "数值位数过多，疑为多个单元格的数字连写，未采用")
         if event.placed_by_order:
             note = "原文此行数值没有行标签，按其在表中的先后顺序归入本行" + (f"；{note}" if note else "")
         return Cell(spec.key, parsed.value, parsed.status, source, note)

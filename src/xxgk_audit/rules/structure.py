@@ -199,12 +199,18 @@ def cells_inseparable(ctx: AuditContext):
     for item in ctx.report.inseparable:
         table = ctx.report.layout.tables[item.table]
         examples = [f"“{label}”后为“{digits}”" for label, digits, _ in item.rows]
+        if ctx.report.tables.get(item.table) == "inseparable":
+            message = f"{table.name}的数字在原文中连写在一起，无法确定各单元格的数值（{_listing(examples)}），本表未读取任何数值"
+            subject = item.table
+        else:
+            message = f"{describe(ctx.report.layout, item.cells[0])}的数字“{item.rows[0][1]}”位数过多，疑为多个单元格的数字连写，无法确定，未采用"
+            subject = item.cells[0]
         yield ctx.finding(
             "CELLS-INSEPARABLE",
-            f"{table.name}的数字在原文中连写在一起，无法确定各单元格的数值（{_listing(examples)}），本表未读取任何数值",
+            message,
             item.cells,
             locations=[location(None, source, ctx.file) for _, _, source in item.rows],
-            subject=item.table,
+            subject=subject,
         )
 
 
