@@ -18,7 +18,7 @@ def sample_text() -> str:
 
 
 def _numeric_fields(fields: list[str]) -> list[int]:
-    return [i for i, f in enumerate(fields) if re.fullmatch(r"\s*-?[\d.]+\s*|\s*[—/]\s*|\s*不详\s*", f)]
+    return [i for i, f in enumerate(fields) if re.fullmatch(r"\s*[-+]?[\d.,０-９]+\s*|\s*[—/]\s*|\s*不详\s*", f)]
 
 
 def set_row_value(text: str, row_fragment: str, column: int, value: str) -> str:

@@ -44,12 +44,17 @@ def _t2s():
     return opencc.OpenCC("tw2sp")  # with phrases: 資訊 → 信息, as mirror sites print the labels
 
 
-# characters that occur only in traditional text; their presence triggers the OpenCC conversion
-_TRADITIONAL_HINT = frozenset("開資訊總計結轉處決於與機關書號國後區縣鄉鎮員會議報導這個們為對從來時發經過應當實現說問題項規範")
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """The CJK characters OpenCC changes from traditional to simplified (computed once, ~10 ms)."""
+    block = "".join(chr(code) for code in range(0x4E00, 0xA000))
+    return frozenset(a for a, b in zip(block, _t2s().convert(block)) if a != b)
 
 
 def simplified(text: str) -> str:
-    if any(ch in _TRADITIONAL_HINT for ch in text):
+    """Text in simplified characters; text without a traditional character is returned as is."""
+    traditional = _traditional()
+    if any(ch in traditional for ch in text):
         return _t2s().convert(text)
     return text
 

@@ -327,11 +327,14 @@ class TableParser:
                 values, joined = self._row_values(event, len(spec_block.columns))
                 if joined:
                     inseparable.append(event)
-                elif values is not None and (None, None) not in placed:
+                elif values is None:
+                    self._unmapped_event(event, table, "无法对应到表四：数值个数与表四的15列不符")
+                elif (None, None) in placed:
+                    if [fold_cell(c.text) for c in placed[(None, None)].values] != [fold_cell(c.text) for c in values]:
+                        self._unmapped_event(event, table, "表四重复出现且数值不同，未采用第二次出现的数值")
+                else:
                     event.values, event.block, event.row = values, spec_block, spec_block.rows[0]
                     placed[(None, None)] = event
-                else:
-                    self._unmapped_event(event, table, "无法对应到表四（数值个数与表四的15列不符或表四重复）")
         else:
             for event in events:
                 if event.row is None:

@@ -91,10 +91,14 @@ def section_order(ctx: AuditContext):
         official_number = hit.official.split("、")[0]
         if hit.number and hit.number != official_number:
             problems.append(f"“{hit.title}”编号为“{hit.number}”，应为“{official_number}”")
+    repeated = [(text, line) for text, line in ctx.report.stray_headings if any(_same_title(text, h.title) for h in hits)]
+    if repeated:
+        places = "、".join(f"“{text}”（第{line}行）" if line else f"“{text}”" for text, line in repeated[:6])
+        problems.append(f"标题{places}重复出现，疑似多份报告拼接或内容重复")
     numbers = Counter(h.number for h in hits if h.number)
     numbers.update(_stray_numbers(ctx))
     doubled = [n for n, count in numbers.items() if count > 1]
-    if doubled:
+    if doubled and not repeated:
         problems.append("编号“" + "”“".join(sorted(doubled, key=NUMERALS.index)) + "”重复使用")
     if problems:
         yield ctx.finding(
@@ -103,6 +107,12 @@ def section_order(ctx: AuditContext):
             locations=[location(None, _heading_source(ctx, h), ctx.file) for h in hits],
             subject="|".join(f"{h.key}:{h.number}" for h in hits),
         )
+
+
+def _same_title(a: str, b: str) -> bool:
+    from ..parse.labels import cosmetic
+
+    return cosmetic(a) == cosmetic(b)
 
 
 def _stray_numbers(ctx: AuditContext) -> list[str]:
