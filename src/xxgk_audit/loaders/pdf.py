@@ -17,6 +17,7 @@ page's text as pdfplumber lays it out.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 import struct
@@ -37,6 +38,10 @@ from pdfplumber.utils.text import chars_to_textmap
 from ..document import Block, CellText, Document
 from ..errors import InputError
 from .text import _is_footer as _is_text_footer
+
+# pdfminer logs recoverable damage ("Data-loss while decompressing corrupted data") as warnings;
+# without a handler of the application's, Python would print them bare on stderr next to the audit.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 MAX_PAGES = 200
 _MIN_CHARS = 10  # fewer characters in the whole file: no text layer
@@ -70,6 +75,8 @@ _PDF_ERRORS = (
 )
 _BROKEN = "PDF 文件已损坏或不完整"
 _NO_TEXT = "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）"
+_UNMAPPED = "PDF 的文字无法正确提取（字体缺少字符映射），请先进行文字识别（OCR）或提供网页、Word 版本"
+_UNMAPPED_ENCRYPTED = "PDF 已加密（限制复制），文字无法正确提取：请提供未加密的版本"
 
 _EXTRA_FOOTERS = (
     re.compile(r"^\s*[—\-–－]?\s*第?\s*\d{1,4}\s*页?\s*/\s*共?\s*\d{1,4}\s*页?\s*[—\-–－]?\s*$"),
@@ -222,8 +229,7 @@ class _Grid:
     tops: list[float]
     ncols: int
     cover: list[list[_Slot | None]]  # [row][column] -> the cell covering that position
-    index: int = -1
-    skip_first: bool = False  # its first row was joined to the previous page's last row
+    index: int = -1  # the document's table number, shared by the parts of a table over pages
 
     def origin(self, row: int, col: int) -> _Slot | None:
         slot = self.cover[row][col]
@@ -314,26 +320,43 @@ def _continues(previous: _Grid, grid: _Grid) -> bool:
 
 
 def _split_row(previous: _Grid, grid: _Grid) -> bool:
-    """Whether the first row of ``grid`` is the rest of the last row of ``previous``."""
+    """Whether the first row of ``grid`` is the rest of the last row of ``previous``.
+
+    Word lets a tall row break across pages: its label goes on under the break, and its values
+    stand either before the break or after it. Both parts then have the same cells; where both
+    parts hold text, it is label text, and the lower part does not start a new item ("（七）", "3.").
+    """
     last = len(previous.tops) - 1
-    completes = False
+    values_below = values_above = False
+    only_label_text_below = True
     for col in range(grid.ncols):
         before, after = previous.origin(last, col), grid.origin(0, col)
         top_text = before.text if before else ""
         bottom_text = after.text if after else ""
         if top_text and bottom_text:
-            if not (_is_label(top_text) and _is_label(bottom_text)) or _ORDINAL.match(bottom_text):
+            if before.colspan != after.colspan or not (_is_label(top_text) and _is_label(bottom_text)) or _ORDINAL.match(bottom_text):
                 return False
-        elif bottom_text and _is_value(bottom_text):
-            completes = True
-    return completes
+        elif bottom_text:
+            only_label_text_below = False
+            values_below = values_below or _is_value(bottom_text)
+        values_above = values_above or _is_value(top_text)
+    if values_below:
+        return True
+    has_text_below = any(s is not None and s.row == 0 and s.text for s in grid.cover[0])
+    return values_above and only_label_text_below and has_text_below
 
 
 def _join_split_row(previous: _Grid, grid: _Grid) -> None:
+    """Put the two parts of a row cut by the page break together, in the lower part's cells."""
     last = len(previous.tops) - 1
     for col in range(grid.ncols):
         before, after = previous.cover[last][col], grid.origin(0, col)
-        if after is None or before is None or before.col != col:
+        if before is None or before.col != col:
+            continue
+        if after is None and grid.cover[0][col] is None and before.text:
+            after = _Slot("", 0, col, 1, 1, grid.page)
+            grid.cover[0][col] = after
+        if after is None:
             continue
         if not after.text:
             after.text, after.page, after.inherited = before.text, before.page, before.inherited or before.row != last
@@ -368,7 +391,6 @@ class _Line:
 
 @dataclass
 class _Reader:
-    path: str
     blocks: list[Block] = field(default_factory=list)
     pages: dict[int, str] = field(default_factory=dict)
     lines: list[tuple[Block, float]] = field(default_factory=list)  # text blocks with their font size
@@ -376,12 +398,15 @@ class _Reader:
     open_grid: _Grid | None = None  # a table that ran to the end of the previous page
     open_block: Block | None = None
     chars: int = 0
+    unmapped: int = 0  # glyphs without a character ("(cid:123)"): the font has no Unicode map
     blank_pages: list[int] = field(default_factory=list)
 
     def page(self, number: int, page) -> None:
-        chars = _dedupe([c for c in page.chars if c["text"].strip()])
-        self.chars += len(chars)
-        if not chars:
+        chars = _dedupe(page.chars)  # spaces too: they separate words in the lines
+        printed = sum(1 for c in chars if c["text"].strip())
+        self.chars += printed
+        self.unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
+        if not printed:
             self.blank_pages.append(number)
             self.open_grid = None
             return
@@ -567,7 +592,7 @@ def _read(path: str, pdf) -> _Reader:
         raise InputError(path, f"PDF 共 {len(pages)} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告，未读取")
     if not pages:
         raise InputError(path, _BROKEN)
-    reader = _Reader(path)
+    reader = _Reader()
     for number, page in enumerate(pages, 1):
         try:
             reader.page(number, page)
@@ -582,13 +607,16 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     pdf = _open(path, data)
     try:
         meta = _metadata(pdf)
+        encrypted = pdf.doc.encryption is not None
         reader = _read(path, pdf)
     except _PDF_ERRORS:
         raise InputError(path, _BROKEN) from None
     finally:
         pdf.close()
-    if reader.chars < _MIN_CHARS:
-        raise InputError(path, _NO_TEXT)
+    if reader.chars - reader.unmapped < _MIN_CHARS:
+        raise InputError(path, _NO_TEXT if not reader.unmapped else _UNMAPPED_ENCRYPTED if encrypted else _UNMAPPED)
+    if reader.unmapped > reader.chars / 2:
+        raise InputError(path, _UNMAPPED_ENCRYPTED if encrypted else _UNMAPPED)
     reader.headings()
     meta["pages"] = str(len(reader.pages) + len(reader.blank_pages))
     if reader.blank_pages:
