@@ -60,7 +60,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     markdown = os.path.splitext(path)[1].lower() in (".md", ".markdown")
     for index in range(start, len(lines)):
         number = index + 1
-        line = lines[index].replace("\u3000", " ").rstrip()
+        line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
         if not line.strip() or _is_footer(line):
             continue
         heading = _HEADING.match(line)

@@ -85,12 +85,21 @@ def _kind(cell: CellText) -> str:
 
 
 def fit(values: list[CellText], width: int) -> list[CellText] | None:
-    """The ``width`` value cells of a row: empty padding at the ends is dropped, nothing else."""
+    """The ``width`` value cells of a row, or None when their places are ambiguous.
+
+    Empty padding at the ends of a row with more cells than columns is dropped. If empty cells
+    remain in between (a converted colspan leaves an empty field), they are padding too when the
+    filled cells alone are exactly ``width``: with nothing blank there is nothing to misplace.
+    """
     cells = list(values)
     while len(cells) > width and not cells[-1].text.strip():
         cells.pop()
     while len(cells) > width and not cells[0].text.strip():
         cells.pop(0)
+    if len(cells) > width:
+        filled = [c for c in cells if c.text.strip()]
+        if len(filled) == width:
+            return filled
     return cells if len(cells) == width else None
 
 
