@@ -98,3 +98,13 @@ def test_every_cell_of_the_sample(tmp_path):
 @pytest.mark.parametrize("name", ["2024_sh-kewei.md", "2023_shuyang-fgj.html", "2019_sh-szfbgt.html", "2023_pingtan.txt"])
 def test_every_cell_of_corpus_reports(tmp_path, corpus, name):
     assert check_mutations(tmp_path, corpus / name) == []
+
+
+@pytest.mark.parametrize("layout_id, seed", [("2021", 11), ("2019", 12)])
+def test_every_cell_of_generated_reports(tmp_path, layout_id, seed):
+    from synth.generate import make_report
+    from synth.render import write
+
+    synthetic = make_report(layout_id, seed, variety=False, profile="medium")
+    path = write(synthetic, "txt", tmp_path / "source" if (tmp_path / "source").mkdir() is None else tmp_path)
+    assert check_mutations(tmp_path, path) == []
