@@ -16,12 +16,17 @@ from .errors import InputError
 def load_report(path):
     """Read and parse a report file (txt, md, html, pdf, docx); raises InputError if unreadable."""
     from .loaders import load_document
+
+    return report_from_document(load_document(path))
+
+
+def report_from_document(document):
+    """Parse a loaded :class:`~xxgk_audit.document.Document`; raises InputError if it is no report."""
     from .parse import parse_document
 
-    document = load_document(path)
     report = parse_document(document)
     if not report.sections and report.template is None and report.title is None:
-        raise InputError(str(path), "未识别出年度报告的标题、任何部分或表格，不像是一份政府信息公开工作年度报告")
+        raise InputError(document.path, "未识别出年度报告的标题、任何部分或表格，不像是一份政府信息公开工作年度报告")
     return report
 
 

@@ -6,7 +6,7 @@ from ..document import Block, Document
 from ..layout import Layout, all_layouts, get_layout, layout_for_year
 from ..report import Report
 from .labels import cosmetic
-from .metadata import read_metadata
+from .metadata import Metadata, read_metadata
 from .sections import find_sections, split_inline_titles
 from .tables import TableParser
 
@@ -21,10 +21,23 @@ def detect_layout(blocks: list[Block], year: int | None) -> Layout:
     return layout_for_year(year)
 
 
-def parse_document(document: Document) -> Report:
+def _blocks_and_metadata(document: Document, published: bool = True) -> tuple[list[Block], Metadata]:
     layout_probe = get_layout("2021")
     blocks = split_inline_titles(document.blocks, layout_probe.sections)
-    meta = read_metadata(document, blocks)
+    return blocks, read_metadata(document, blocks, published=published)
+
+
+def document_metadata(document: Document) -> Metadata:
+    """Title, agency and year exactly as :func:`parse_document` reads them, without the tables
+    (and without the publication date).
+
+    The batch's first pass uses it to pair reports across years before parsing them in full.
+    """
+    return _blocks_and_metadata(document, published=False)[1]
+
+
+def parse_document(document: Document) -> Report:
+    blocks, meta = _blocks_and_metadata(document)
     layout = detect_layout(blocks, meta.year)
     report = Report(
         source=document.path,

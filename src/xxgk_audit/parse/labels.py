@@ -59,20 +59,35 @@ def simplified(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
-def cosmetic(text: str) -> str:
+_CACHED_LENGTH = 200  # labels and titles are cached; whole sections and documents are not (memory stays flat)
+
+
+def _cosmetic(text: str) -> str:
     folded = simplified(unicodedata.normalize("NFKC", text)).lower()
     folded = _PINYIN.sub("", folded)
     return _DROP.sub("", folded)
+
+
+_cosmetic_cached = lru_cache(maxsize=65536)(_cosmetic)
+
+
+def cosmetic(text: str) -> str:
+    return _cosmetic_cached(text) if len(text) <= _CACHED_LENGTH else _cosmetic(text)
 
 
 def strip_ordinal(text: str) -> str:
     return _ORDINAL.sub("", unicodedata.normalize("NFKC", text).strip(), count=1)
 
 
-@lru_cache(maxsize=65536)
-def matchable(text: str) -> str:
+def _matchable(text: str) -> str:
     return cosmetic(strip_ordinal(text)).translate(_CONFUSION)
+
+
+_matchable_cached = lru_cache(maxsize=65536)(_matchable)
+
+
+def matchable(text: str) -> str:
+    return _matchable_cached(text) if len(text) <= _CACHED_LENGTH else _matchable(text)
 
 
 T = TypeVar("T")

@@ -69,7 +69,8 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
     return None
 
 
-def read_metadata(document: Document, blocks: list[Block]) -> Metadata:
+def read_metadata(document: Document, blocks: list[Block], *, published: bool = True) -> Metadata:
+    """``published=False`` skips the publication date (the batch's first pass needs agency and year only)."""
     meta = Metadata()
     for candidate in _title_candidates(document, blocks):
         text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
@@ -90,7 +91,7 @@ def read_metadata(document: Document, blocks: list[Block]) -> Metadata:
         meta.period_year = int(period.group("y2") or period.group("y1"))
     if meta.year is None:
         meta.year = meta.period_year
-    meta.published = _published(document, blocks)
+    meta.published = _published(document, blocks) if published else None
     return meta
 
 
