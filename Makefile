@@ -18,11 +18,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[app]"
+	touch $@ $(VENV)/.installed
+
+# the audit memo of the bundled sample: reports/<stem>.html, its path printed
 demo: $(VENV)/.installed
-	$(BIN)/xxgk-audit check $(SAMPLE)
+	$(BIN)/xxgk-audit memo $(SAMPLE) --out-dir reports
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
+
+# the audit notebook as a web app (Voilà) on http://127.0.0.1:$(APP_PORT)/ for auditors who do not code
+APP_PORT ?= 8866
+app: $(VENV)/.installed-app
+	@echo "审核应用：http://127.0.0.1:$(APP_PORT)/  （Ctrl+C 停止）"
+	$(BIN)/voila notebooks/audit_report.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

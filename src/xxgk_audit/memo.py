@@ -1,0 +1,312 @@
+"""Audit memos: run the parameterized notebook in a warm Jupyter kernel and export it as HTML.
+
+``xxgk-audit memo`` (``cmd_memo``) starts one kernel, resets it between reports and exports each
+executed notebook through the package's nbconvert exporter (:mod:`xxgk_audit.exporter`).
+:func:`export_notebook` is the public entry point for any parameterized notebook (the batch
+overview uses it too).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import fastimport  # noqa: F401 - first: before anything imports nbformat
+from .errors import InputError
+from .paths import out_dir_env, repo_root
+
+from jupyter_core.utils import run_sync  # noqa: E402
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+NOTEBOOK_NAME = "audit_report.ipynb"
+STATIC_ENV = "XXGK_AUDIT_STATIC"
+# Imported once when the kernel starts, so each memo after the first costs only its own work.
+WARMUP = "import xxgk_audit.notebook, xxgk_audit.render, pandas.io.formats.style; from xxgk_audit.layout import all_layouts; all_layouts()"
+RESET = """\
+get_ipython().reset(new_session=False, aggressive=False)
+import os as _os
+_os.environ.update({env!r})
+del _os
+"""
+
+
+class KernelSession:
+    """One warm Jupyter kernel for several notebook runs: started once, reset before each run.
+
+    >>> with KernelSession() as session:
+    ...     export_notebook(nb, {"report_path": "a.txt"}, "reports/a.html", session=session)
+    """
+
+    def __init__(self, *, cwd: str | os.PathLike | None = None, kernel_name: str = "python3", timeout: int = 600, warmup: str = WARMUP):
+        self.cwd = str(Path(cwd or os.getcwd()).resolve())
+        self.kernel_name = kernel_name
+        self.timeout = timeout
+        self.warmup = warmup
+        self.runs = 0
+        self.km = None
+        self.kc = None
+
+    # -- life cycle ------------------------------------------------------------------------
+    def launch(self) -> "KernelSession":
+        """Spawn the kernel process and return at once; it boots (and warms up) in the background."""
+        if self.km is not None:
+            return self
+        from jupyter_client.manager import AsyncKernelManager
+
+        arguments = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+        if self.warmup:  # run by the kernel while it starts, in parallel with the caller's work
+            arguments.append(f"--IPKernelApp.exec_lines={self.warmup}")
+        env = dict(os.environ)
+        env[STATIC_ENV] = "1"  # headless: the notebook shows the static memo, not widgets
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(km.start_kernel)(extra_arguments=arguments, env=env, cwd=self.cwd)
+        self.km = km
+        return self
+
+    def start(self) -> "KernelSession":
+        """Launch the kernel if needed and wait until it answers."""
+        self.launch()
+        if self.kc is None:
+            kc = self.km.client()
+            kc.start_channels()
+            try:
+                run_sync(kc.wait_for_ready)(timeout=self.timeout)
+            except RuntimeError:
+                kc.stop_channels()
+                self.close()
+                raise
+            kc.allow_stdin = False
+            self.kc = kc
+        return self
+
+    def close(self) -> None:
+        """Stop the kernel at once (nothing of it needs to survive: memos are written by the caller)."""
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            kc.stop_channels()
+        if km is None:
+            return
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            process.kill()
+            process.wait()
+        else:  # pragma: no cover - a provisioner without a local process
+            run_sync(km.shutdown_kernel)(now=True)
+        run_sync(km.cleanup_resources)()
+
+    def __enter__(self) -> "KernelSession":
+        return self.launch()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.km is not None
+
+    # -- running -----------------------------------------------------------------------------
+    def execute(self, nb: "NotebookNode", env: dict[str, str] | None = None) -> "NotebookNode":
+        """Run ``nb`` in place after resetting the kernel's state (namespace; ``env`` entries).
+
+        The reset runs as a first cell of the same execution (one round trip) and is removed
+        from ``nb`` afterwards.
+        """
+        import nbformat
+        from nbclient import NotebookClient
+
+        self.start()
+        reset = nbformat.v4.new_code_cell(RESET.format(env=dict(env or {})), metadata={"tags": ["memo-hide", "xxgk-reset"]})
+        nb.cells.insert(0, reset)
+        client = NotebookClient(nb, km=self.km, timeout=self.timeout, kernel_name=self.kernel_name, resources={"metadata": {"path": self.cwd}})
+        client.kc = self.kc
+        try:
+            client.execute(cleanup_kc=False)
+        finally:
+            atexit.unregister(client._cleanup_kernel)
+            nb.cells.remove(reset)
+        self.runs += 1
+        return nb
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+def inject_parameters(nb: "NotebookNode", parameters: dict[str, Any]) -> "NotebookNode":
+    """Insert a cell tagged ``injected-parameters`` after the ``parameters`` cell, as papermill does."""
+    import nbformat
+
+    lines = ["# Parameters"] + [f"{name} = {_literal(value)}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n", metadata={"tags": ["injected-parameters"]})
+    cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    index = next((i + 1 for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
+    cells.insert(index, cell)
+    nb.cells = cells
+    return nb
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return repr(value)
+    raise TypeError(f"parameter value {value!r} is not a literal")
+
+
+# -- export ----------------------------------------------------------------------------------
+
+_EXPORTER = None
+
+
+def render_memo(nb: "NotebookNode", *, title: str | None = None) -> str:
+    """The memo HTML of an executed notebook, through the package exporter (one per process:
+    its Jinja templates are compiled once)."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from .exporter import MemoExporter
+
+        _EXPORTER = MemoExporter()
+    resources = {"xxgk": {"title": title}} if title else None
+    body, _ = _EXPORTER.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def export_notebook(
+    notebook: str | os.PathLike,
+    parameters: dict,
+    output: str | os.PathLike,
+    *,
+    session: "KernelSession | None" = None,
+    title: str | None = None,
+) -> Path:
+    """Execute a parameterized notebook and write its self-contained memo HTML to ``output``.
+
+    ``parameters`` are injected after the cell tagged ``parameters`` (as papermill does);
+    ``session`` reuses a warm kernel (its state is reset first), otherwise a kernel is started
+    and stopped for this run. The kernel sees ``XXGK_AUDIT_OUT_DIR`` = the folder of ``output``
+    (where saved verdicts are looked up). ``title`` overrides the memo title.
+    """
+    import nbformat
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nb = inject_parameters(nbformat.read(os.fspath(notebook), as_version=4), parameters)
+    env = {out_dir_env(): str(output.parent.resolve())}
+    if session is None:
+        with KernelSession() as own:
+            own.execute(nb, env)
+    else:
+        session.execute(nb, env)
+    html = render_memo(nb, title=title)
+    temporary = output.with_name(output.name + ".part")
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(output)
+    return output
+
+
+def _blank_notebook() -> "NotebookNode":
+    import nbformat
+
+    return nbformat.v4.new_notebook()
+
+
+def find_notebook(name: str = NOTEBOOK_NAME) -> Path:
+    """``notebooks/<name>`` of the project checkout (next to the package or above the cwd)."""
+    candidates = []
+    root = repo_root()
+    if root is not None:
+        candidates.append(root / "notebooks" / name)
+    env = os.environ.get("XXGK_AUDIT_NOTEBOOKS")
+    if env:
+        candidates.insert(0, Path(env) / name)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise InputError(name, "找不到审核笔记本 notebooks/" + name + "（请在项目目录中运行，或设置 XXGK_AUDIT_NOTEBOOKS）")
+
+
+# -- command line ----------------------------------------------------------------------------
+
+def cmd_memo(args) -> int:
+    from .cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, load_all, pair_priors
+    from .engine import audit
+
+    started = time.perf_counter()
+    try:
+        notebook = find_notebook()
+    except InputError as exc:
+        print(f"xxgk-audit memo: {exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    session = KernelSession()
+    try:
+        session.launch()  # the kernel boots while the reports are read here
+    except Exception as exc:  # noqa: BLE001 - no kernel, no memo: one line, exit 2
+        print(f"xxgk-audit memo: 无法启动 Jupyter 内核（{_first_line(exc)}）", file=sys.stderr)
+        return EXIT_UNREADABLE
+    with session:
+        reports, failures = load_all(args.paths, args.debug)
+        priors, prior_failures = load_all(args.prior or [], args.debug)
+        failures += prior_failures
+        if not reports:
+            return EXIT_UNREADABLE
+        render_memo(_blank_notebook())  # imports nbconvert, compiles the template while the kernel boots
+
+        out_dir = Path(args.out_dir)
+        stems = _unique_stems(reports)
+        has_errors = False
+        total = len(reports)
+        for number, report in enumerate(reports, 1):
+            print(f"[{number}/{total}] 正在生成审核备忘录：{report.source}", file=sys.stderr, flush=True)
+            paired = pair_priors(report, priors + reports)
+            parameters = {
+                "report_path": str(Path(report.source).resolve()),
+                "prior_paths": [str(Path(p.source).resolve()) for p in paired],
+                "auditor": args.auditor or "",
+            }
+            output = out_dir / f"{stems[id(report)]}.html"
+            try:
+                export_notebook(notebook, parameters, output, session=session)
+            except Exception as exc:  # noqa: BLE001 - one line per failed memo, the others go on
+                if args.debug:
+                    import traceback
+
+                    traceback.print_exc()
+                reason = _first_line(exc)
+                print(f"{report.source}: 未能生成审核备忘录（{reason}）", file=sys.stderr)
+                failures.append((report.source, reason))
+                continue
+            print(output, flush=True)
+            has_errors = has_errors or audit(report, paired).has_errors
+    written = total - sum(1 for path, _ in failures if path in {r.source for r in reports})
+    print(f"完成：已生成 {written}/{total} 份审核备忘录，用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
+    if failures:
+        return EXIT_UNREADABLE
+    return EXIT_ERRORS if has_errors else EXIT_OK
+
+
+def _unique_stems(reports) -> dict[int, str]:
+    """``<file stem>`` for each report; a repeated stem gets ``-2``, ``-3`` …"""
+    seen: dict[str, int] = {}
+    stems = {}
+    for report in reports:
+        stem = Path(report.source).stem
+        seen[stem] = seen.get(stem, 0) + 1
+        stems[id(report)] = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
+    return stems
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[-1] if text else ''}"[:300]
+
+
+__all__ = ["KernelSession", "export_notebook", "inject_parameters", "render_memo", "cmd_memo", "find_notebook"]

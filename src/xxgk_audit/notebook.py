@@ -1,0 +1,124 @@
+"""What the audit notebook calls: load and audit a report, then show the memo.
+
+In a live frontend (JupyterLab, Voilà) :func:`show_audit` shows the interactive app of
+:mod:`xxgk_audit.widgets`; in a headless run (papermill, nbconvert, ``xxgk-audit memo``) it displays
+the same content as static HTML outputs, which the memo exporter turns into the memo.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import fastimport  # noqa: F401 - first: keeps a later nbformat import fast (export)
+from .errors import InputError
+from .paths import out_dir, resolve_report
+from .render import MEMO_META_MIME, MemoContext, error_html, memo_meta, memo_sections, style_html
+from .review import ReviewStore
+
+STATIC_ENV = "XXGK_AUDIT_STATIC"
+WIDGETS_ENV = "XXGK_AUDIT_WIDGETS"
+
+
+@dataclass
+class LoadedAudit:
+    report: object
+    result: object
+    priors: list
+    review: ReviewStore
+
+
+def load_audit(report_path, prior_paths: Iterable = (), review_dir=None) -> LoadedAudit:
+    """Load, audit (with the priors of the same agency) and attach the saved verdicts."""
+    from . import audit, load_report
+    from .cli import pair_priors
+
+    path = resolve_report(report_path)
+    report = load_report(str(path))
+    priors = []
+    for prior in prior_paths or ():
+        try:
+            priors.append(load_report(str(resolve_report(prior))))
+        except InputError:
+            continue  # an unreadable prior only disables the cross-year rules for it
+    paired = pair_priors(report, priors)
+    result = audit(report, paired)
+    review = ReviewStore.for_report(report, review_dir or out_dir())
+    return LoadedAudit(report, result, paired, review)
+
+
+def widget_mode() -> bool:
+    """True in a frontend that renders widgets (JupyterLab, Notebook 7, Voilà), False headless."""
+    if os.environ.get(STATIC_ENV) == "1":
+        return False
+    if os.environ.get(WIDGETS_ENV) == "1":
+        return True
+    if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        return True
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return False
+    try:
+        parent = kernel.get_parent("shell")
+    except TypeError:  # older ipykernel
+        parent = kernel.get_parent()
+    # JupyterLab and Notebook 7 send the cell id with each execute request; nbclient does not.
+    return "cellId" in (parent or {}).get("metadata", {})
+
+
+def display_static(ctx: MemoContext) -> None:
+    from IPython.display import HTML, display
+
+    display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
+    display({MEMO_META_MIME: memo_meta(ctx), "text/plain": ""}, raw=True)
+    for _, fragment in memo_sections(ctx):
+        display(HTML(fragment))
+
+
+def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, widgets: bool | None = None):
+    """Show the audit of ``report_path``: the widget app live, the static memo headless.
+
+    Returns the :class:`~xxgk_audit.widgets.AuditApp` in widget mode, else the MemoContext (or
+    ``None`` when the report cannot be read; the reason is displayed).
+    """
+    from IPython.display import HTML, display
+
+    if widgets is None:
+        widgets = widget_mode()
+    if widgets:
+        from .widgets import AuditApp
+
+        app = AuditApp(report_path, prior_paths, auditor)
+        display(app)
+        return app
+    try:
+        loaded = load_audit(report_path, prior_paths)
+    except InputError as exc:
+        display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
+        display(HTML(error_html(str(report_path), exc.reason)))
+        return None
+    ctx = MemoContext(loaded.result, loaded.review, auditor or "")
+    display_static(ctx)
+    return ctx
+
+
+def memo_notebook(ctx: MemoContext):
+    """An executed-like notebook of the static memo (for exporting without a kernel)."""
+    import nbformat
+
+    from .render import style_html as _style
+
+    outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": _style(), "text/plain": ""}, metadata={"xxgk": "style"}),
+        nbformat.v4.new_output("display_data", data={MEMO_META_MIME: memo_meta(ctx), "text/plain": ""}),
+    ]
+    outputs += [nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": ""}) for _, fragment in memo_sections(ctx)]
+    cell = nbformat.v4.new_code_cell("show_audit(report_path, prior_paths, auditor)", outputs=outputs)
+    return nbformat.v4.new_notebook(cells=[cell], metadata={"xxgk": {"source": str(Path(ctx.report.source))}})

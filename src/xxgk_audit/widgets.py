@@ -1,0 +1,289 @@
+"""The interactive audit app (ipywidgets 8) for JupyterLab and Voilà.
+
+Choose a report (a list over ``data/`` and ``reports/inbox/``, a path field, an upload), read the
+memo's sections, filter the findings by severity and group, give each finding a verdict and a
+comment (saved at once beside the memo, keyed by fingerprint), and export the memo. Every text from
+a report is shown through the escaped fragments of :mod:`xxgk_audit.render`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+from typing import Iterable
+
+import ipywidgets as w
+
+from . import fastimport  # noqa: F401 - keeps the memo export's nbformat import fast
+from .errors import InputError
+from .findings import GROUP_LABELS, SEVERITY_LABELS, Finding
+from .notebook import LoadedAudit, load_audit, memo_notebook
+from .paths import inbox_dir, out_dir, report_choices, REPORT_SUFFIXES
+from .render import (
+    FINDING_HEAD,
+    MemoContext,
+    appendix_html,
+    checks_html,
+    completeness_html,
+    conclusion_html,
+    esc,
+    finding_cells,
+    info_html,
+    memo_sections,
+    style_html,
+    tables_html,
+)
+from .review import VERDICTS
+
+NO_CHOICE = ("（请选择报告）", "")
+SEVERITY_OPTIONS = [("全部", "all")] + [(label, key) for key, label in SEVERITY_LABELS.items()]
+GROUP_OPTIONS = [("全部", "all")] + [(label, key) for key, label in GROUP_LABELS.items()]
+VERDICT_OPTIONS = [(label, key) for key, label in VERDICTS.items()]
+WIDE = w.Layout(width="100%")
+
+
+class FindingRow(w.VBox):
+    """One finding: its description, a verdict (确认问题 / 不是问题 / 待定) and a comment box."""
+
+    def __init__(self, number: int, finding: Finding, app: "AuditApp"):
+        self.finding = finding
+        self._app = app
+        saved = app.loaded.review.get(finding)
+        self.description = w.HTML(self._html(number))
+        self.verdict = w.ToggleButtons(options=VERDICT_OPTIONS, value=saved.verdict, description="审核意见", style={"button_width": "6em"})
+        self.comment = w.Textarea(value=saved.comment, placeholder="说明（可选）：例如核实过程、整改要求", continuous_update=False, layout=w.Layout(width="100%", height="3.2em"))
+        self.verdict.observe(self._save, names="value")
+        self.comment.observe(self._save, names="value")
+        super().__init__([self.description, self.verdict, self.comment], layout=w.Layout(border="1px solid #d0d4dc", padding="4px 8px", margin="0 0 6px 0"))
+        self.add_class("xxgk-finding-row")
+
+    def _html(self, number: int) -> str:
+        cells = finding_cells(number, self.finding)
+        head = "".join(f"<th>{esc(h)}</th>" for h in FINDING_HEAD[:-1])
+        body = "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells)
+        return f'<div class="xxgk-app"><table class="xxgk-table xxgk-findings" style="width:100%"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table></div>'
+
+    def _save(self, change) -> None:
+        self._app.loaded.review.set(self.finding, verdict=self.verdict.value, comment=self.comment.value)
+        self._app.refresh_conclusion()
+
+    def matches(self, severity: str, group: str) -> bool:
+        return (severity == "all" or self.finding.severity == severity) and (group == "all" or self.finding.group == group)
+
+
+class AuditApp(w.VBox):
+    """The whole audit of one report, live. ``open_report(path)`` switches to another report."""
+
+    def __init__(
+        self,
+        report_path=None,
+        prior_paths: Iterable = (),
+        auditor: str = "",
+        *,
+        review_dir: str | os.PathLike | None = None,
+        choices: list[tuple[str, str]] | None = None,
+    ):
+        self.prior_paths = list(prior_paths or ())
+        self.review_dir = Path(review_dir) if review_dir else None
+        self.loaded: LoadedAudit | None = None
+        self.rows: list[FindingRow] = []
+        self.last_export: Path | None = None
+
+        self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices() if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
+        self.path_field = w.Text(placeholder="或输入报告文件的路径，按回车或点“打开”", description="路径", continuous_update=False, layout=w.Layout(width="60%"))
+        self.open_button = w.Button(description="打开", tooltip="打开路径中的报告")
+        self.upload = w.FileUpload(accept=",".join(REPORT_SUFFIXES), multiple=False, description="上传报告")
+        self.auditor = w.Text(value=auditor or "", description="审核人", placeholder="姓名")
+        self.status = w.HTML()
+        self.severity_filter = w.ToggleButtons(options=SEVERITY_OPTIONS, value="all", description="级别")
+        self.group_filter = w.ToggleButtons(options=GROUP_OPTIONS, value="all", description="类别", style={"button_width": "9em"})
+        self.sections = {key: w.HTML(layout=WIDE) for key in ("info", "conclusion", "completeness", "checks", "tables")}
+        self.findings_title = w.HTML()
+        self.findings_box = w.VBox(layout=WIDE)
+        self.appendix = w.Accordion(children=[w.HTML()], selected_index=None)
+        self.appendix.set_title(0, "附录：全部单元格及其出处")
+        self.export_button = w.Button(description="导出备忘录", button_style="primary", tooltip="生成 HTML 审核备忘录")
+        self.export_link = w.HTML()
+
+        self.picker.observe(self._on_pick, names="value")
+        self.path_field.observe(lambda change: self.open_report(change["new"]), names="value")  # Enter or leaving the field
+        self.open_button.on_click(lambda _: self.open_report(self.path_field.value))
+        self.upload.observe(self._on_upload, names="value")
+        self.severity_filter.observe(lambda _: self.apply_filters(), names="value")
+        self.group_filter.observe(lambda _: self.apply_filters(), names="value")
+        self.auditor.observe(lambda _: self.refresh_info(), names="value")
+        self.export_button.on_click(lambda _: self.export())
+
+        chooser = w.VBox([w.HTML("<b>选择要审核的报告</b>"), w.HBox([self.picker]), w.HBox([self.path_field, self.open_button]), w.HBox([self.upload, self.auditor])])
+        s = self.sections
+        super().__init__(
+            [
+                w.HTML(style_html()),
+                chooser,
+                self.status,
+                s["info"],
+                s["conclusion"],
+                s["completeness"],
+                s["checks"],
+                s["tables"],
+                self.findings_title,
+                w.HBox([self.severity_filter]),
+                w.HBox([self.group_filter]),
+                self.findings_box,
+                self.appendix,
+                w.HBox([self.export_button, self.export_link]),
+            ],
+            layout=WIDE,
+        )
+        self.add_class("xxgk-app")
+        if report_path:
+            self.open_report(report_path)
+
+    # -- choosing a report ---------------------------------------------------------------------
+    def _on_pick(self, change) -> None:
+        if change["new"]:
+            self.open_report(change["new"])
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name = Path(str(item["name"])).name or "upload.txt"
+        folder = inbox_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        target.write_bytes(bytes(item["content"]))
+        self.upload.value = ()  # ready for the next upload
+        self.refresh_choices()
+        self.open_report(str(target))
+
+    def refresh_choices(self) -> None:
+        current = self.picker.value
+        options = [NO_CHOICE] + report_choices()
+        self.picker.unobserve(self._on_pick, names="value")
+        self.picker.options = options
+        self.picker.value = current if any(v == current for _, v in options) else ""
+        self.picker.observe(self._on_pick, names="value")
+
+    def _sync_picker(self, path: str) -> None:
+        resolved = str(Path(path).resolve())
+        values = [v for _, v in self.picker.options]
+        self.picker.unobserve(self._on_pick, names="value")
+        if resolved not in values:
+            self.picker.options = list(self.picker.options) + [(Path(path).name, resolved)]
+        self.picker.value = resolved
+        self.picker.observe(self._on_pick, names="value")
+
+    def open_report(self, report_path) -> bool:
+        """Load and audit ``report_path``; on an unreadable file show why and keep nothing."""
+        if not report_path:
+            return False
+        try:
+            self.loaded = load_audit(report_path, self.prior_paths, self.review_dir or out_dir())
+        except InputError as exc:
+            self.loaded = None
+            self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">无法读取报告：{esc(exc.reason)}</p></div>'
+            self._clear()
+            return False
+        self.status.value = ""
+        self.export_link.value = ""
+        self._sync_picker(self.loaded.report.source)
+        self.path_field.value = ""
+        self.render()
+        return True
+
+    def _clear(self) -> None:
+        for widget in self.sections.values():
+            widget.value = ""
+        self.findings_title.value = ""
+        self.findings_box.children = ()
+        self.rows = []
+        self.appendix.children[0].value = ""
+        self.export_link.value = ""
+
+    # -- showing it ----------------------------------------------------------------------------
+    @property
+    def context(self) -> MemoContext:
+        return MemoContext(self.loaded.result, self.loaded.review, self.auditor.value.strip())
+
+    def render(self) -> None:
+        ctx = self.context
+        self.sections["info"].value = info_html(ctx)
+        self.sections["conclusion"].value = conclusion_html(ctx)
+        self.sections["completeness"].value = completeness_html(ctx)
+        self.sections["checks"].value = checks_html(ctx)
+        self.sections["tables"].value = tables_html(ctx)
+        self.appendix.children[0].value = appendix_html(ctx)
+        self.rows = [FindingRow(n, f, self) for n, f in enumerate(ctx.result.findings, 1)]
+        self.findings_box.children = tuple(self.rows)
+        self.apply_filters()
+
+    def refresh_info(self) -> None:
+        if self.loaded is not None:
+            self.sections["info"].value = info_html(self.context)
+
+    def refresh_conclusion(self) -> None:
+        if self.loaded is not None:
+            self.sections["conclusion"].value = conclusion_html(self.context)
+
+    def apply_filters(self) -> None:
+        severity, group = self.severity_filter.value, self.group_filter.value
+        shown = 0
+        for row in self.rows:
+            visible = row.matches(severity, group)
+            row.layout.display = "" if visible else "none"
+            shown += visible
+        total = len(self.rows)
+        note = "未发现问题。" if not total else f"显示 {shown} / {total} 项。为每一项选择审核意见并填写说明，意见会自动保存。"
+        self.findings_title.value = f'<section class="xxgk-section"><h2>发现的问题</h2><p class="xxgk-note">{esc(note)}</p></section>'
+
+    def visible_findings(self) -> list[Finding]:
+        return [row.finding for row in self.rows if row.layout.display != "none"]
+
+    def row(self, finding_or_rule) -> FindingRow:
+        for row in self.rows:
+            if row.finding is finding_or_rule or row.finding.rule == finding_or_rule or row.finding.fingerprint == finding_or_rule:
+                return row
+        raise KeyError(finding_or_rule)
+
+    # -- the memo ------------------------------------------------------------------------------
+    def export(self) -> Path | None:
+        """Write ``<out dir>/<report stem>.html`` through the memo exporter and show a link."""
+        if self.loaded is None:
+            self.export_link.value = '<span class="xxgk-note">请先选择报告。</span>'
+            return None
+        from .memo import render_memo
+
+        folder = self.review_dir or out_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{Path(self.loaded.report.source).stem}.html"
+        text = render_memo(memo_notebook(self.context))
+        target.write_text(text, encoding="utf-8")
+        self.last_export = target
+        self.export_link.value = _link_html(target, text)
+        return target
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, plus the static memo as text/html for saved notebooks and exporters."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if self.loaded is not None and isinstance(bundle, dict):
+            fragments = "".join(fragment for _, fragment in memo_sections(self.context))
+            bundle["text/html"] = f'<div class="xxgk-app">{style_html()}{fragments}</div>'
+        return bundle
+
+
+def _link_html(target: Path, text: str) -> str:
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    name = html.escape(target.name, quote=True)
+    parts = [f'已写入 <code>{esc(target)}</code>']
+    if not os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        try:
+            relative = os.path.relpath(target, Path.cwd()).replace(os.sep, "/")
+            parts.append(f'<a href="{html.escape(relative, quote=True)}" target="_blank" rel="noopener">打开备忘录</a>')
+        except ValueError:
+            pass
+    parts.append(f'<a download="{name}" href="data:text/html;charset=utf-8;base64,{data}">下载备忘录</a>')
+    return '<span class="xxgk-export-link">' + " · ".join(parts) + "</span>"

@@ -1,0 +1,160 @@
+"""The widget app in-process: choose a report, filter, give verdicts, re-run, export the memo."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+import ipywidgets as w  # noqa: E402
+
+from memo_inputs import SAMPLE, IMG, SCRIPT, arithmetic_error_text, hostile_text, write_report  # noqa: E402
+from xxgk_audit import audit, load_report  # noqa: E402
+from xxgk_audit.notebook import show_audit, widget_mode  # noqa: E402
+from xxgk_audit.widgets import AuditApp  # noqa: E402
+
+
+@pytest.fixture
+def reports(tmp_path):
+    folder = tmp_path / "in"
+    return {
+        "sample": SAMPLE,
+        "arith": write_report(folder, "arith.txt", arithmetic_error_text()),
+        "hostile": write_report(folder, "hostile.txt", hostile_text()),
+    }
+
+
+@pytest.fixture
+def app(tmp_path, reports):
+    choices = [(path.name, str(path.resolve())) for path in reports.values()]
+    return AuditApp(SAMPLE, review_dir=tmp_path / "out", choices=choices)
+
+
+def all_html(widget) -> str:
+    """The HTML shown by every HTML widget under ``widget``."""
+    parts = []
+    stack = [widget]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, w.HTML):
+            parts.append(item.value)
+        stack.extend(getattr(item, "children", ()))
+    return "".join(parts)
+
+
+def test_opens_the_given_report_with_every_section(app):
+    assert app.loaded.report.agency == "睢县工业和信息化和科技局"
+    shown = all_html(app)
+    for title in ("报告信息", "审核结论", "完整性", "表格勾稽", "表格（按规定格式）", "发现的问题"):
+        assert f"<h2>{title}" in shown
+    assert len(app.rows) == len(audit(load_report(str(SAMPLE))).findings)
+
+
+def test_choosing_another_report_in_the_dropdown_changes_the_findings(app, reports):
+    before = {row.finding.rule for row in app.rows}
+    app.picker.value = str(reports["arith"].resolve())
+    assert app.loaded.report.source.endswith("arith.txt")
+    after = {row.finding.rule for row in app.rows}
+    assert {"T3-BAL", "T3-ROW-TOTAL"} <= after and not {"T3-BAL"} & before
+    assert "有错误，需要更正" in app.sections["conclusion"].value
+    assert "xxgk-cell-error" in app.sections["tables"].value
+
+
+def test_the_path_field_and_an_unreadable_file(app, reports, tmp_path):
+    app.path_field.value = str(reports["arith"])
+    app.open_button.click()
+    assert app.loaded.report.source.endswith("arith.txt")
+    assert app.picker.value == str(reports["arith"].resolve())
+    app.path_field.value = str(tmp_path / "nowhere.txt")
+    app.open_button.click()
+    assert app.loaded is None and "无法读取报告" in app.status.value
+    assert app.rows == [] and app.sections["info"].value == ""
+
+
+def test_upload_lands_in_the_inbox_and_is_opened(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("XXGK_AUDIT_INBOX", str(tmp_path / "inbox"))
+    content = arithmetic_error_text().encode("utf-8")
+    app.upload.value = ({"name": "../../上传的报告.txt", "type": "text/plain", "size": len(content), "content": memoryview(content), "last_modified": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)},)
+    saved = tmp_path / "inbox" / "上传的报告.txt"
+    assert saved.read_bytes() == content
+    assert app.loaded.report.source == str(saved)
+    assert any(value == str(saved.resolve()) for _, value in app.picker.options)
+    assert app.upload.value == ()  # ready for the next upload
+
+
+def test_filters_by_severity_and_group(app, reports):
+    app.open_report(reports["arith"])
+    app.severity_filter.value = "error"
+    assert app.visible_findings() and all(f.severity == "error" for f in app.visible_findings())
+    app.severity_filter.value = "all"
+    app.group_filter.value = "structure"
+    assert all(f.group == "structure" for f in app.visible_findings())
+    hidden = [row for row in app.rows if row.layout.display == "none"]
+    assert hidden and all(row.finding.group != "structure" for row in hidden)
+    app.group_filter.value = "all"
+    assert len(app.visible_findings()) == len(app.rows)
+    assert "显示" in app.findings_title.value
+
+
+def test_verdicts_survive_a_rerun_and_appear_in_the_exported_memo(app, reports, tmp_path):
+    app.open_report(reports["arith"])
+    app.auditor.value = "钱审核"
+    row = app.row("T3-ROW-TOTAL")
+    row.verdict.value = "confirmed"
+    row.comment.value = "总计栏与各列之和不符，请更正"
+    app.row("LABEL-VARIANT").verdict.value = "dismissed"
+    stored = json.loads((tmp_path / "out" / "arith.review.json").read_text(encoding="utf-8"))
+    assert stored["verdicts"][row.finding.fingerprint]["comment"] == "总计栏与各列之和不符，请更正"
+    assert "确认问题 1 项" in app.sections["conclusion"].value
+
+    rerun = AuditApp(reports["arith"], review_dir=tmp_path / "out", choices=[])  # the notebook run again
+    again = rerun.row("T3-ROW-TOTAL")
+    assert (again.verdict.value, again.comment.value) == ("confirmed", "总计栏与各列之和不符，请更正")
+    assert rerun.row("LABEL-VARIANT").verdict.value == "dismissed"
+    assert rerun.row("T3-BAL").verdict.value == "pending"
+
+    rerun.auditor.value = "钱审核"
+    memo = rerun.export()
+    assert memo == tmp_path / "out" / "arith.html"
+    text = memo.read_text(encoding="utf-8")
+    assert "总计栏与各列之和不符，请更正" in text and "确认问题" in text and "不是问题" in text
+    assert '<span class="xxgk-sign-line">钱审核</span>' in text
+    assert "<script" not in text.lower() and "show_audit(" not in text
+    assert "下载备忘录" in rerun.export_link.value and "arith.html" in rerun.export_link.value
+
+
+def test_report_text_is_escaped_in_the_widgets(app, reports):
+    app.open_report(reports["hostile"])
+    app.row("T3-BAL").comment.value = SCRIPT  # an auditor's comment is text too
+    shown = all_html(app)
+    for payload in (SCRIPT, IMG, "<!-- 隐藏", 'href="javascript'):
+        assert payload not in shown
+    assert html.escape(IMG) in shown and "&lt;script&gt;" in shown
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "<h2>发现的问题</h2>" in bundle["text/html"] and IMG not in bundle["text/html"]
+
+
+def test_widget_mode_detection(monkeypatch):
+    monkeypatch.delenv("XXGK_AUDIT_WIDGETS", raising=False)
+    monkeypatch.setenv("XXGK_AUDIT_STATIC", "1")
+    assert widget_mode() is False
+    monkeypatch.delenv("XXGK_AUDIT_STATIC")
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.0")
+    assert widget_mode() is True
+    monkeypatch.delenv("SERVER_SOFTWARE")
+    assert widget_mode() is False  # no kernel here: headless
+    monkeypatch.setenv("XXGK_AUDIT_WIDGETS", "1")
+    assert widget_mode() is True
+
+
+def test_show_audit_returns_the_app_live_and_the_memo_context_headless(tmp_path, monkeypatch):
+    monkeypatch.setenv("XXGK_AUDIT_OUT_DIR", str(tmp_path))
+    app = show_audit(str(SAMPLE), [], "孙审核", widgets=True)
+    assert isinstance(app, AuditApp) and app.auditor.value == "孙审核"
+    ctx = show_audit(str(SAMPLE), [], "孙审核", widgets=False)
+    assert ctx.auditor == "孙审核" and ctx.report.agency == "睢县工业和信息化和科技局"
+    assert show_audit(str(tmp_path / "missing.txt"), widgets=False) is None
