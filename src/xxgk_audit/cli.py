@@ -47,14 +47,23 @@ def load_all(paths: Iterable[str], debug: bool = False, stderr: TextIO | None = 
 
 
 def pair_priors(report, priors: list) -> list:
-    """Earlier reports of the same agency (normalised name), most recent first."""
-    from .parse.labels import matchable
+    """Earlier reports of the same agency, most recent first, one per year (the first given wins).
+
+    Agencies are compared by :func:`xxgk_audit.agency.same_agency`: width, traditional characters,
+    OCR confusions, 人民政府/政府, short forms and an added administrative prefix
+    (洪泽区人民政府 = 淮安市洪泽区人民政府) make no difference. The report itself is never its prior.
+    """
+    from .agency import same_agency
 
     if report.agency is None or report.year is None:
         return []
-    key = matchable(report.agency)
-    same = [p for p in priors if p.agency and p.year is not None and p.year < report.year and matchable(p.agency) == key]
-    return sorted(same, key=lambda p: p.year, reverse=True)
+    by_year: dict[int, object] = {}
+    for prior in priors:
+        if prior.year is None or prior.year >= report.year or (report.sha256 and prior.sha256 == report.sha256):
+            continue
+        if prior.year not in by_year and same_agency(prior.agency, report.agency):
+            by_year[prior.year] = prior
+    return [by_year[year] for year in sorted(by_year, reverse=True)]
 
 
 def _audit_all(args) -> tuple[list, list[tuple[str, str]]]:
@@ -181,10 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
     memo.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     memo.set_defaults(func=_lazy("xxgk_audit.memo", "cmd_memo"))
 
-    batch = sub.add_parser("batch", help="批量审核文件夹中的全部报告，输出汇总表和总览备忘录")
+    batch = sub.add_parser(
+        "batch",
+        help="批量审核文件夹中的全部报告，输出汇总表和总览备忘录",
+        description="批量审核：逐一审核给定文件和文件夹（含子文件夹）中的全部报告，自动配对同一单位上一年度的报告做跨年度核对，"
+        "在输出目录写出 findings.csv、findings.xlsx、reports.csv、batch.json 和总览备忘录 overview.html。"
+        "文件夹中的 hierarchy.yaml 或 hierarchy.csv 声明汇总报告与其下属报告（见 README“批量审核”）。",
+        epilog="退出状态：0 未发现“错误”级问题；1 至少一个“错误”级问题；2 有文件无法读取（该文件在结果中为一行 UNREADABLE，"
+        "其余文件照常审核）、层级声明有误、总览无法生成、没有找到任何报告或参数错误。",
+    )
     batch.add_argument("paths", nargs="+", metavar="PATH", help="报告文件或文件夹")
     batch.add_argument("--out-dir", default="reports", metavar="DIR", help="输出目录（默认 reports/）")
-    batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数（默认 1）")
+    batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行审核的进程数（默认 1：在本进程中审核）")
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch.set_defaults(func=_lazy("xxgk_audit.batch", "cmd_batch"))
     return parser

@@ -41,21 +41,31 @@ _CONFUSION = str.maketrans({ch: group[0] for group in _CONFUSABLE for ch in grou
 def _t2s():
     import opencc  # loaded on first use: most reports are in simplified characters
 
-    return opencc.OpenCC("tw2sp")  # with phrases: 資訊 → 信息, as mirror sites print the labels
+    return opencc.OpenCC("t2s")
+
+
+# Taiwan wordings that mirror sites may print for the mainland terms of the format
+_TAIWAN_TERMS = {"资讯": "信息"}
 
 
 @lru_cache(maxsize=1)
 def _traditional() -> frozenset[str]:
-    """The CJK characters OpenCC changes from traditional to simplified (computed once, ~10 ms)."""
-    block = "".join(chr(code) for code in range(0x4E00, 0xA000))
-    return frozenset(a for a, b in zip(block, _t2s().convert(block)) if a != b)
+    """The CJK characters OpenCC's t2s changes on their own (computed once, ~10 ms).
+
+    The characters are converted one per line so that no phrase spans two of them.
+    """
+    block = [chr(code) for code in range(0x4E00, 0xA000)]
+    converted = _t2s().convert("\n".join(block)).split("\n")
+    return frozenset(a for a, b in zip(block, converted) if a != b)
 
 
 def simplified(text: str) -> str:
     """Text in simplified characters; text without a traditional character is returned as is."""
     traditional = _traditional()
     if any(ch in traditional for ch in text):
-        return _t2s().convert(text)
+        text = _t2s().convert(text)
+        for taiwan, mainland in _TAIWAN_TERMS.items():
+            text = text.replace(taiwan, mainland)
     return text
 
 

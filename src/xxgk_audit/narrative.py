@@ -1,0 +1,427 @@
+"""The narrative of a report: sentences with their place in the source, and the counts they quote.
+
+A section's text (``Report.sections[k].text``) is made *compact*: whitespace is removed (PDF lines
+wrap in the middle of words and put spaces around numbers), full-width digits become ASCII,
+traditional characters become simplified. A line break joins two lines when the first one looks
+wrapped (long, no closing punctuation); otherwise it separates them, as after a heading.
+
+Counts are read with the patterns of ``layouts/narrative.yaml`` (compiled once, at import) into
+:class:`Claim` records, and compared with the tables by :func:`narrative_checks`, the one function
+the TEXT-VS-TABLE rule and the memo share.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from .parse.labels import simplified
+from .report import Report, Source
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+DATA = yaml.load(resources.files("xxgk_audit").joinpath("layouts", "narrative.yaml").read_text(encoding="utf-8"), Loader=_Loader)
+
+SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
+_CONTEXT_WINDOW = 200  # characters before a result count in which 申请 must occur (see narrative.yaml)
+_WRAPPED_LINE = 15  # a line at least this long without closing punctuation continues on the next
+_CLOSING = "。！？!?；;：:"
+_SENTENCE_CHARS = "。！？!?；;\n"
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+_OPENING_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．](?!\d))")
+_SPACE = re.compile(r"\s+")
+_ASCII_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z])|(?<=[A-Za-z])\s+(?=[A-Za-z0-9])")
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_WIDE_DIGIT = re.compile("[０-９]")
+_ASCII_PAIR = re.compile(r"[A-Za-z0-9]\s+[A-Za-z]|[A-Za-z]\s+[0-9]")
+
+
+# -- compact text and sentences ---------------------------------------------------------------
+
+# characters found only in traditional text; the narrative is converted when it has several (a
+# single one is more likely a name or a quotation, and converting simplified text is not neutral:
+# OpenCC's phrase tables turn 文件 into 文档)
+_TRADITIONAL = re.compile("[開資訊總計結轉處決於與機關書號國後區縣鄉鎮員會議報導這個們為對從來時發經過應當實現說問題項規範]")
+_TRADITIONAL_MIN = 3
+
+
+def to_simplified(text: str) -> str:
+    hits = _TRADITIONAL.finditer(text)
+    if sum(1 for _, _ in zip(range(_TRADITIONAL_MIN), hits)) < _TRADITIONAL_MIN:
+        return text
+    return simplified(text)
+
+
+def compact(text: str) -> str:
+    """Whitespace removed (kept as one space between two Latin words), digits folded."""
+    if _ASCII_PAIR.search(text):
+        text = _ASCII_GAP.sub("\x00", text)
+        text = _SPACE.sub("", text).replace("\x00", " ")
+    else:
+        text = _SPACE.sub("", text)
+    return text.translate(_DIGITS) if _WIDE_DIGIT.search(text) else text
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    section: str
+    text: str  # compact text, closing punctuation included
+    start: int  # offset in the section's compact text
+    line: int  # index of the section text line it starts on
+
+
+class SectionText:
+    """A section's compact text; sentences are cut on demand (most sections quote no count)."""
+
+    __slots__ = ("key", "text", "lines", "_offsets", "_lines_at", "_sentences")
+
+    def __init__(self, key: str, text: str, lines: tuple[str, ...], offsets: list[int], lines_at: list[int]):
+        self.key, self.text, self.lines = key, text, lines
+        self._offsets, self._lines_at = offsets, lines_at  # where each printed line starts in ``text``
+        self._sentences: tuple[Sentence, ...] | None = None
+
+    def _sentence(self, start: int, end: int) -> Sentence | None:
+        body = self.text[start:end]
+        stripped = body.strip("\n")
+        if not stripped:
+            return None
+        position = start + len(body) - len(body.lstrip("\n"))
+        line = self._lines_at[max(0, bisect_right(self._offsets, position) - 1)] if self._offsets else 0
+        return Sentence(self.key, stripped, position, line)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        text = self.text
+        start = max(text.rfind(ch, 0, offset) for ch in _SENTENCE_CHARS) + 1
+        match = _SENTENCE_END.search(text, offset)
+        end = (match.end() if match.group() != "\n" else match.start()) if match else len(text)
+        return self._sentence(start, end) or Sentence(self.key, "", offset, 0)
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        if self._sentences is None:
+            found, start = [], 0
+            for match in _SENTENCE_END.finditer(self.text + "\n"):
+                sentence = self._sentence(start, match.end() if match.group() != "\n" else match.start())
+                if sentence:
+                    found.append(sentence)
+                start = match.end()
+            self._sentences = tuple(found)
+        return self._sentences
+
+
+def _joined(previous: str, line: str) -> bool:
+    return len(previous) >= _WRAPPED_LINE and previous[-1] not in _CLOSING and not _OPENING_ORDINAL.match(line)
+
+
+def section_text(report: Report, key: str) -> SectionText:
+    """A section's narrative as compact text."""
+    return split_text(key, report.section_text(key))
+
+
+def split_text(key: str, raw: str) -> SectionText:
+    lines = tuple(to_simplified(raw).split("\n"))
+    pieces: list[str] = []
+    offsets: list[int] = []
+    lines_at: list[int] = []
+    length = 0
+    previous = ""
+    for index, printed in enumerate(lines):
+        line = compact(printed)
+        if not line:
+            previous = ""
+            continue
+        if pieces and not _joined(previous, line):
+            pieces.append("\n")
+            length += 1
+        offsets.append(length)
+        lines_at.append(index)
+        pieces.append(line)
+        length += len(line)
+        previous = line
+    return SectionText(key, "".join(pieces), lines, offsets, lines_at)
+
+
+def sentence_source(report: Report, sentence: Sentence) -> Source:
+    """Where a sentence was printed: the line or page of the block its first line came from."""
+    hit = report.sections.get(sentence.section)
+    file = report.source
+    if hit is None:
+        return Source(file, text=sentence.text)
+    lines = report.section_text(sentence.section).split("\n")
+    printed = lines[sentence.line].strip() if sentence.line < len(lines) else ""
+    document = report.document
+    if printed and document is not None:
+        origin = (hit.page or 0, hit.line or 0)
+        for block in document.blocks:
+            if block.kind != "row" and (block.page or 0, block.line or 0) >= origin and printed in block.text:
+                return Source(file, block.line, block.page, text=sentence.text)
+    return Source(file, hit.line, hit.page, text=sentence.text)
+
+
+# -- claims ----------------------------------------------------------------------------------
+
+def _expand(pattern: str) -> str:
+    macros = DATA["macros"]
+    return re.sub(r"\{([A-Z]+)\}", lambda m: macros[m.group(1)], pattern)
+
+
+def _compile_claims():
+    alternatives, specs = [], {}
+    for number, claim in enumerate(DATA["claims"]):
+        for variant, pattern in enumerate(claim["patterns"]):
+            name = f"c{number}_{variant}"
+            body = _expand(pattern).replace("(?P<n>", f"(?P<n{number}_{variant}>")
+            alternatives.append(f"(?P<{name}>{body})")
+            specs[name] = (claim, f"n{number}_{variant}")
+    return re.compile("|".join(alternatives)), specs
+
+
+_CLAIMS, _CLAIM_SPECS = _compile_claims()
+_PARTIAL = re.compile("|".join(map(re.escape, DATA["partial_markers"])))
+_WITH_CARRIED = re.compile(DATA["with_carried_marker"])
+_MIXED_TOTAL = re.compile(DATA["mixed_total_marker"])
+_CONTEXTS = {c["context"]: re.compile(c["context"]) for c in DATA["claims"] if "context" in c}
+_OUTCOME_CONTEXT = re.compile("|".join(map(re.escape, sorted(DATA["outcome_context"], key=len, reverse=True))))
+_VERB_CLASS = {verb: cls for cls, verbs in DATA["document_verbs"].items() for verb in verbs}
+_VERBS = re.compile("|".join(map(re.escape, sorted(_VERB_CLASS, key=len, reverse=True))))
+# Every claim holds a count "N件" or a "未收到", and none crosses clause punctuation (the patterns
+# allow none), so the pattern only runs over the clauses around these anchors: a long narrative
+# costs a few short scans instead of one scan trying every pattern at every character.
+_ANCHOR = re.compile(r"\d件|未(?:收到|受理|接到|接收)")
+_RAW_ANCHOR = re.compile(r"\d\s*件|未\s*(?:收到|受理|接到|接收)")
+_BOUNDARY = re.compile(r"[，；;。！？!?：:\n（）()]|,(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A count the narrative states, and the table cells it speaks of."""
+
+    id: str
+    says: str  # what is stated, in the format's words (收到政府信息公开申请 …), for the memo
+    stated: int
+    sentence: Sentence
+    quote: str  # the matched words
+    target: str  # key of the targets in narrative.yaml
+    terms: tuple[str, ...]  # cell terms with the placeholders filled in
+    label: str  # the table side, for the message
+    # other readings of the same words ((terms, label) …): the figure contradicts the table only
+    # when it fits none of them (2019 表二: "公开规范性文件N件" may be 新公开 or 新制作)
+    alternatives: tuple[tuple[tuple[str, ...], str], ...] = ()
+
+
+def _last(pattern: re.Pattern, text: str) -> re.Match | None:
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found
+
+
+def _fill(claim: dict, target_key: str, prefix: str, layout_id: str) -> list[tuple[tuple[str, ...], str]]:
+    """The readings (cell terms, label) of a claim's target, whose cells may depend on the words
+    before it (the 表四 group of an outcome, the 表二 column of a document count); []: no claim."""
+    target = DATA["targets"][target_key]
+    terms, label = tuple(target["cells"]), target["label"]
+    if claim.get("outcome"):
+        context = _last(_OUTCOME_CONTEXT, prefix)
+        if context is None:
+            return []
+        spec = DATA["outcome_context"][context.group()]
+        terms = tuple(t.replace("{group}", g) for t in terms for g in spec["groups"])
+        label = label.replace("{group_label}", spec["label"])
+    if claim.get("document"):
+        verb = _last(_VERBS, prefix)
+        columns = DATA["document_columns"].get(layout_id, {}).get(_VERB_CLASS[verb.group()]) if verb else None
+        if not columns:
+            return []
+        return [
+            (tuple(t.replace("{doc_column}", c["column"]) for t in terms), label.replace("{doc_column_label}", c["label"]))
+            for c in (columns if isinstance(columns, list) else [columns])
+        ]
+    return [(terms, label)]
+
+
+def _is_partial(prefix: str) -> bool:
+    """Whether the clause before a total names a part ("其中，市本级受理…", "网上受理…")."""
+    clauses = _CLAUSE_END.split(prefix)
+    scope = clauses[-1]
+    if len(clauses) > 1 and clauses[-2].endswith("其中"):
+        scope = clauses[-2] + scope
+    return _PARTIAL.search(scope) is not None
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The clauses that hold an anchor, as (start, end) offsets, merged and in order."""
+    anchors = list(_ANCHOR.finditer(text))
+    if not anchors:
+        return []
+    bounds = [m.start() for m in _BOUNDARY.finditer(text)]
+    windows: list[tuple[int, int]] = []
+    for anchor in anchors:
+        index = bisect_right(bounds, anchor.start())
+        start = bounds[index - 1] + 1 if index else 0
+        end_index = bisect_right(bounds, anchor.end() - 1)
+        end = bounds[end_index] if end_index < len(bounds) else len(text)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _matches(text: str):
+    for start, end in _windows(text):
+        yield from _CLAIMS.finditer(text, start, end)
+
+
+def claims_in(section: SectionText, layout_id: str) -> list[Claim]:
+    found: list[Claim] = []
+    text = section.text
+    for match in _matches(text):
+        claim, number_group = _CLAIM_SPECS[match.lastgroup]
+        sentence = section.sentence_at(match.start())
+        prefix = text[sentence.start : match.start()]
+        if claim.get("total") and _is_partial(prefix):
+            continue
+        if "context" in claim:
+            since = sentence.start if claim.get("context_scope") == "sentence" else max(0, match.start() - _CONTEXT_WINDOW)
+            if not _CONTEXTS[claim["context"]].search(text, since, match.end()):
+                continue
+        after = text[match.end() : match.end() + 16]
+        if claim.get("document") and _MIXED_TOTAL.match(after):
+            continue
+        target = claim["target"]
+        if claim.get("with_carried") and _WITH_CARRIED.match(after):
+            target = claim["with_carried"]
+        readings = _fill(claim, target, prefix, layout_id)
+        if not readings:
+            continue
+        if number_group in _CLAIMS.groupindex:
+            stated, quote = int(match.group(number_group).replace(",", "")), match.group()
+        else:  # a fixed value: "未收到…申请" is 0 (the 未 is outside the match, in a lookbehind)
+            stated, quote = int(claim["value"]), text[max(0, match.start() - 1) : match.end()]
+        (terms, label), *others = readings
+        found.append(Claim(claim["id"], claim["says"], stated, sentence, quote, target, terms, label, tuple(others)))
+    return found
+
+
+def report_claims(report: Report) -> list[Claim]:
+    layout_id = report.layout.id if report.layout else "2021"
+    claims: list[Claim] = []
+    for key in SECTION_KEYS:
+        hit = report.sections.get(key)
+        if hit is not None and _RAW_ANCHOR.search(hit.text):
+            claims.extend(claims_in(section_text(report, key), layout_id))
+    return claims
+
+
+# -- the table side ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One table quantity: a total cell and, for when it is blank, the cells that add up to it."""
+
+    total: str
+    parts: tuple[str, ...] = ()
+
+
+@cache
+def _units(layout_id: str, terms: tuple[str, ...]) -> tuple[Unit, ...]:
+    from .layout import get_layout
+
+    layout = get_layout(layout_id)
+    rows: dict[str, list[str]] = {}
+    for key, spec in layout.cells.items():
+        if spec.table == "t3":
+            rows.setdefault(spec.row, []).append(key)
+    units: list[Unit] = []
+    for term in terms:
+        table, _, rest = term.partition(".")
+        if table == "t3":
+            if rest.endswith(".*"):
+                group = rest[:-2]
+                children = [r for r in rows if r.startswith(group + ".")]
+                names = children or ([group] if group in rows else [])
+            else:
+                names = [rest] if rest in rows else []
+            for name in names:
+                keys = rows[name]
+                total = f"t3.{name}.total"
+                units.append(Unit(total, tuple(k for k in keys if k != total)))
+        elif table == "t4" and rest.count(".") == 0:
+            outcomes = ("upheld", "corrected", "other", "pending")
+            units.append(Unit(f"t4.{rest}.total", tuple(f"t4.{rest}.{o}" for o in outcomes)))
+        else:
+            units.append(Unit(term))
+    return tuple(units)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """A claim and the table: ``match``, ``mismatch``, ``open`` (blank cells could explain it) or
+    ``absent`` (the table was not read: missing or inseparable)."""
+
+    claim: Claim
+    status: str
+    table: int | float | None  # the sum of the known cells
+    blanks: int
+    cells: tuple[str, ...]
+    label: str = ""  # the table side of the reading compared
+    others: tuple[tuple[str, int | float | None], ...] = ()  # the other readings, all contradicted
+
+
+def _compare(report: Report, claim: Claim, terms: tuple[str, ...], label: str) -> ClaimCheck:
+    layout_id = report.layout.id if report.layout else "2021"
+    units = _units(layout_id, terms)
+    cells = report.cells
+    known, blanks, used = 0, 0, []
+    for unit in units:
+        total = cells.get(unit.total)
+        if total is None:
+            return ClaimCheck(claim, "absent", None, 0, (), label)
+        if total.value is not None:
+            known += total.value
+            used.append(unit.total)
+            continue
+        parts = [cells.get(k) for k in unit.parts]
+        used.append(unit.total)
+        if not parts or any(p is None for p in parts):
+            blanks += 1
+            continue
+        used.extend(unit.parts)
+        known += sum(p.value for p in parts if p.value is not None)
+        blanks += sum(1 for p in parts if p.value is None)
+    if not units:
+        return ClaimCheck(claim, "absent", None, 0, (), label)
+    if blanks == 0:
+        status = "match" if known == claim.stated else "mismatch"
+    else:
+        status = "mismatch" if known > claim.stated else "open"
+    return ClaimCheck(claim, status, known, blanks, tuple(used), label)
+
+
+_PREFERENCE = ("match", "open", "absent", "mismatch")
+
+
+def check_claim(report: Report, claim: Claim) -> ClaimCheck:
+    """The claim against the table; with several readings, the best one (a contradiction only
+    when every reading contradicts: then the others are kept in ``others``)."""
+    checks = [_compare(report, claim, terms, label) for terms, label in ((claim.terms, claim.label), *claim.alternatives)]
+    best = min(checks, key=lambda c: _PREFERENCE.index(c.status))
+    if best.status == "mismatch" and len(checks) > 1:
+        others = tuple((c.label, c.table) for c in checks if c is not best)
+        return ClaimCheck(claim, best.status, best.table, best.blanks, best.cells, best.label, others)
+    return best
+
+
+def narrative_checks(report: Report) -> list[ClaimCheck]:
+    """Every count the narrative quotes, compared with the tables (TEXT-VS-TABLE; the memo)."""
+    return [check_claim(report, claim) for claim in report_claims(report)]
