@@ -27,6 +27,7 @@ _IMAGE_MAGIC = {
     b"MM\x00*": "TIFF 图片",
     b"BM": "BMP 图片",
 }
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|table|p|title)\b", re.I | re.S)
 _HTML_TAGS = re.compile(rb"<(p|div|table|tr|td|span|br|h[1-6])\b", re.I)
@@ -53,7 +54,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:_SNIFF_BYTES]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 

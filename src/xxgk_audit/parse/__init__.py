@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..document import Block, Document
 from ..layout import Layout, all_layouts, get_layout, layout_for_year
 from ..report import Report
@@ -13,8 +15,12 @@ from .tables import TableParser
 
 def detect_layout(blocks: list[Block], year: int | None) -> Layout:
     """The layout whose identifying header labels the report prints (format-notes §2), else by year."""
-    text = cosmetic("".join(b.text for b in blocks))
-    hits = {layout.id: sum(1 for label in layout.detect if cosmetic(label) in text) for layout in all_layouts()}
+    raw = "".join(b.text for b in blocks)
+    compact = re.sub(r"\s+", "", raw)
+    hits = {layout.id: sum(1 for label in layout.detect if label in compact) for layout in all_layouts()}
+    if not any(hits.values()):  # printed in another form (width, traditional, punctuation): fold it all
+        text = cosmetic(raw)
+        hits = {layout.id: sum(1 for label in layout.detect if cosmetic(label) in text) for layout in all_layouts()}
     best = max(hits, key=lambda k: hits[k])
     if hits[best] and list(hits.values()).count(hits[best]) == 1:
         return get_layout(best)

@@ -35,13 +35,17 @@ class FlatRow:
     unmapped: bool = False  # numbers after text that no label accounts for
 
 
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch).lower()
     return _DROP.sub("", folded).translate(_CONFUSION)
 
 
+@lru_cache(maxsize=8)  # count_labels() and scan() fold the same line one after the other
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    text = simplified(text) if len(simplified(text)) == len(text) else text
+    converted = simplified(text)
+    if len(converted) == len(text):  # keep positions valid: only a same-length conversion is used
+        text = converted
     chars: list[str] = []
     positions: list[int] = []
     for index, ch in enumerate(text):

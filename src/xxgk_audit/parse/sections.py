@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -95,13 +96,20 @@ def find_sections(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> tup
     return hits, stray
 
 
-def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> list[Block]:
-    """Cut long lines of run-together text at section titles, so each title becomes its own block."""
+@lru_cache(maxsize=4)
+def _title_patterns(sections: tuple[SectionSpec, ...]) -> list[tuple[SectionSpec, re.Pattern[str]]]:
+    """Each section title (and variant) as a pattern that allows whitespace between characters."""
     titles = []
     for section in sections:
         for form in (section.label, *section.variants):
             body = form.split("、", 1)[1]
             titles.append((section, re.compile(r"\s*".join(re.escape(ch) for ch in body))))
+    return titles
+
+
+def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> list[Block]:
+    """Cut long lines of run-together text at section titles, so each title becomes its own block."""
+    titles = _title_patterns(sections)
     result: list[Block] = []
     for block in blocks:
         if block.kind == "row" or len(block.text) <= _MAX_TITLE:

@@ -142,7 +142,7 @@ class TableParser:
     def _marker(self, texts: list[str], where: Block) -> bool:
         """Switch context on a table's own header text; True when the row is only a header."""
         for text in texts:
-            hit = self.m.blocks.match(text)
+            hit = self.m.blocks.match(text) if ("条" in text or "項" in text or "项" in text) else None
             if hit:
                 table, block = hit.target
                 self._enter(table, block)
