@@ -516,3 +516,31 @@ def test_worker_memory_does_not_grow_with_the_collection(tmp_path):
     grown = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     assert grown < 1_000_000, f"{grown / 200:.0f} bytes kept per report"
+
+
+def test_pairing_prefers_the_exact_agency_name():
+    records = _records(("鼓楼区人民政府", 2023), ("南京市鼓楼区人民政府", 2023), ("南京市鼓楼区人民政府", 2024))
+    assert pair_records(records) == {2: 1}
+    assert pair_records(records, budget=0) == {2: 1}
+
+
+@pytest.mark.parametrize("folder, declaration, member", [
+    ("region[2023]", "summary.txt:\n  - depts/*.txt\n", "a.txt"),
+    ("plain", "summary.txt:\n  - depts/a[1].txt\n  - depts/b.txt\n", "a[1].txt"),
+])
+def test_hierarchy_paths_with_brackets(tmp_path, folder, declaration, member):
+    from helpers import sample_text, set_t4_value
+
+    def report(agency: str, count: str) -> str:
+        text = sample_text().replace("睢县工业和信息化和科技局", agency)
+        return set_t4_value(set_t4_value(text, "review.upheld", count), "review.total", count)
+
+    root = tmp_path / folder
+    (root / "depts").mkdir(parents=True)
+    (root / "summary.txt").write_text(report("示范县人民政府", "3"), encoding="utf-8")
+    (root / "depts" / member).write_text(report("示范县教育局", "1"), encoding="utf-8")
+    (root / "depts" / "b.txt").write_text(report("示范县财政局", "1"), encoding="utf-8")
+    (root / "hierarchy.yaml").write_text(declaration, encoding="utf-8")
+    summary = run_batch([root], tmp_path / "out", progress=False, overview=False)
+    assert summary.unreadable == [] and summary.exit_status == 0
+    assert {Path(k).name: sorted(Path(m).name for m in v) for k, v in summary.hierarchy.items()} == {"summary.txt": sorted([member, "b.txt"])}

@@ -1,0 +1,34 @@
+"""``xxgk-audit batch PATH... [--out-dir DIR] [--jobs N]``: run the batch, report on stderr, exit status."""
+
+from __future__ import annotations
+
+import sys
+
+from ..cli import EXIT_UNREADABLE
+from .discover import REPORT_SUFFIXES
+from .run import run_batch
+
+
+def cmd_batch(args) -> int:
+    if args.jobs < 1:
+        print("xxgk-audit batch: 参数错误：--jobs 至少为 1", file=sys.stderr)
+        return EXIT_UNREADABLE
+    summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug)
+    for source, reason in summary.unreadable:
+        print(f"{source}: {reason}", file=sys.stderr)
+    for note in summary.notes:
+        print(f"说明：{note}", file=sys.stderr)
+    if summary.overview_error:
+        print(f"{summary.out_dir / 'overview.html'}: 未能生成总览备忘录（{summary.overview_error}）", file=sys.stderr)
+    if summary.nothing_found:
+        print(f"xxgk-audit batch: 在给定的文件和文件夹中没有找到报告（{' '.join(REPORT_SUFFIXES)}）", file=sys.stderr)
+    counts = summary.counts
+    print(
+        f"完成：共 {summary.files} 个文件，已审核 {summary.audited} 份，无法读取 {len(summary.unreadable)} 个；"
+        f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}；"
+        f"跨年度配对 {len(summary.pairs)} 对；用时 {summary.elapsed:.1f} 秒",
+        file=sys.stderr,
+    )
+    for path in summary.outputs.values():
+        print(path)
+    return summary.exit_status

@@ -1,0 +1,194 @@
+"""The batch: scan, plan, audit and write, with progress bars; the outputs are complete or absent.
+
+Tasks run on a :class:`~.executors.Runner`. A task whose worker fails is retried one file at a
+time, so a file that brings its worker down costs only itself. After an error or Ctrl-C the pool
+is cancelled, no partial output is left behind and the spool folder is removed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .discover import find_inputs
+from .executors import Runner, parallelism
+from .hierarchy import declared_members
+from .overview_memo import export_overview
+from .plan import Plan, context_task, plan_batch
+from .records import ScanRecord, WorkItem
+from .summary import BatchSummary, write_batch_json
+from .worker import audit_chunk, failed_result, scan_chunk
+from .writers import Writers
+
+
+def run_batch(
+    paths: Iterable[str | os.PathLike],
+    out_dir: str | os.PathLike = "reports",
+    executor=None,
+    jobs: int = 1,
+    progress: bool = True,
+    *,
+    overview: bool = True,
+    chunk_size: int | None = None,
+    debug: bool = False,
+) -> BatchSummary:
+    """Audit every report under ``paths`` and write the batch outputs into ``out_dir``.
+
+    ``executor``: any object with ``submit(fn, *args)`` returning a future (``concurrent.futures``
+    executors, ``dask.distributed.Client`` or ``client.get_executor()``); the caller owns it. Without
+    one, ``jobs=1`` runs in this process and ``jobs>1`` in a process pool of that size. With
+    ``progress`` a bar is shown (tqdm on a terminal, a widget in a notebook). ``overview=False``
+    skips overview.html. Returns a :class:`BatchSummary`; files that cannot be read are rows of
+    the outputs and ``summary.unreadable``, never exceptions.
+    """
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = BatchSummary(out_dir=out)
+    inputs = find_inputs(paths, out)
+    summary.files = len(inputs.files)
+    spool_dir = out / f".xxgk-spool-{os.getpid()}"
+    runner = Runner(executor, jobs)
+    writers: Writers | None = None
+    finished = False
+    try:
+        spool_dir.mkdir(exist_ok=True)
+        # 1. scan
+        indexed = list(enumerate(inputs.files))
+        size = chunk_size or _chunk_size(len(indexed), parallelism(runner.executor, jobs))
+        records = _scan(runner, indexed, size, str(spool_dir), progress, debug)
+
+        # 2. plan: hierarchy declarations and pairs
+        known = {os.path.realpath(r.path): r.index for r in records}
+        declared, problems, notes = declared_members(inputs.declarations, known)
+        plan = plan_batch(records, declared, size)
+        summary.notes += notes + plan.notes
+        summary.pairs = [(records[r].path, records[p].path) for r, p in sorted(plan.prior_of.items())]
+        summary.hierarchy = {records[s].path: [records[m].path for m in ms] for s, ms in sorted(plan.members_of.items())}
+
+        # 3. audit and 4. write, in task order
+        writers = Writers(out, plan.series)
+        failures: list[tuple[str, str]] = list(inputs.missing) + problems
+        failures += [(r.path, r.error) for r in records if r.error is not None]
+        _audit(runner, plan, records, summary, failures, writers, progress, debug)
+        for source, reason in failures:
+            writers.unreadable(source, reason)
+        summary.unreadable = failures
+        writers.close()
+        writers = None
+        summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
+        finished = True
+    finally:
+        runner.close(cancel=not finished)
+        if writers is not None:
+            writers.abort()
+        shutil.rmtree(spool_dir, ignore_errors=True)
+
+    summary.elapsed = time.perf_counter() - started
+    summary.outputs["batch"] = write_batch_json(out, summary, runner.executor, jobs)
+    if overview:
+        _overview(summary, progress, debug)
+        summary.elapsed = time.perf_counter() - started
+        write_batch_json(out, summary, runner.executor, jobs)
+    return summary
+
+
+def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: str, progress: bool, debug: bool) -> list[ScanRecord]:
+    """The scan pass: one record per file, in input order."""
+    records: list[ScanRecord] = [ScanRecord(i, p) for i, p in indexed]
+    with _bar(progress, len(indexed), "读取报告信息") as bar:
+        for chunk, scanned, exc in runner.run(scan_chunk, _chunks(indexed, size), spool_dir, debug):
+            if exc is not None:
+                scanned = _retry_scan(runner, chunk, spool_dir, debug)
+            for record in scanned:
+                records[record.index] = record
+            bar.update(len(chunk))
+    return records
+
+
+def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers: Writers, progress: bool, debug: bool) -> None:
+    """The audit pass: each task's results written as they arrive."""
+    n_reports = sum(len([i for i in task if i.report]) for task in plan.tasks)
+    with _bar(progress, n_reports, "审核报告") as bar:
+        for task, results, exc in runner.run(audit_chunk, plan.tasks, debug):
+            if exc is not None:
+                results = _retry(runner, task, debug)
+            for result in results:
+                _take(result, summary, failures, writers, records, plan)
+            bar.update(len([i for i in task if i.report]))
+
+
+def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers: Writers, records: list[ScanRecord], plan: Plan) -> None:
+    """One result of the audit pass: an unreadable file joins the failures, a report is written."""
+    if result["status"] == "unreadable":
+        failures.append((result["source"], result["reason"]))
+        return
+    prior = plan.prior_of.get(result["index"])
+    if prior is not None and result["prior"] is None:
+        summary.notes.append(f"“{result['source']}”的上年报告“{records[prior].path}”无法读取，未做跨年度核对")
+    declared = plan.members_of.get(result["index"])
+    if declared and not result["members"]:
+        summary.notes.append(f"汇总报告“{result['source']}”的下属报告有无法读取的，未核对汇总数（HIERARCHY-SUM）")
+    summary.audited += 1
+    for severity, n in result["counts"].items():
+        summary.counts[severity] = summary.counts.get(severity, 0) + n
+    writers.report(result, result["prior"])
+
+
+def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, debug: bool) -> list[ScanRecord]:
+    """A scan task whose worker failed: each of its files again on its own."""
+    records = []
+    for index, path in chunk:
+        try:
+            records += runner.submit(scan_chunk, [(index, path)], spool_dir, debug).result()
+        except Exception as again:  # noqa: BLE001 - this file brings the worker down
+            records.append(ScanRecord(index, path, error=f"读取该文件时审核进程意外终止（{type(again).__name__}: {again}）"))
+    return records
+
+
+def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, Any]]:
+    """A task whose worker failed: each of its reports again on its own (with its context)."""
+    by_index = {item.index: item for item in task}
+    results = []
+    for item in task:
+        if not item.report:
+            continue
+        try:
+            results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug).result() if r["index"] == item.index]
+        except Exception as again:  # noqa: BLE001 - this file brings the worker down
+            results.append(failed_result(item, f"处理该文件时审核进程意外终止（{type(again).__name__}: {again}）"))
+    return results
+
+
+def _overview(summary: BatchSummary, progress: bool, debug: bool) -> None:
+    """overview.html; a failure is kept in ``summary.overview_error`` (exit status 2), the other outputs stand."""
+    if progress:
+        print("正在生成总览备忘录 overview.html …", file=sys.stderr, flush=True)
+    try:
+        summary.outputs["overview"] = export_overview(summary.out_dir)
+    except Exception as exc:  # noqa: BLE001 - the other outputs stand; reported and exit 2
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        text = str(exc).strip().splitlines()
+        summary.overview_error = f"{type(exc).__name__}: {text[-1] if text else ''}"[:300]
+
+
+def _bar(progress: bool, total: int, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="份", disable=not progress, file=sys.stderr, dynamic_ncols=True, leave=True)
+
+
+def _chunk_size(n: int, parallel: int) -> int:
+    return max(1, min(32, math.ceil(n / (4 * parallel)) if n else 1))
+
+
+def _chunks(items: Sequence, size: int) -> list[list]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]

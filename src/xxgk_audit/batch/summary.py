@@ -1,0 +1,65 @@
+"""What a batch did (:class:`BatchSummary`, with the exit status) and its record batch.json."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: counts, outputs and the exit status of ``xxgk-audit batch``."""
+
+    out_dir: Path
+    files: int = 0
+    audited: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (report, prior) sources
+    hierarchy: dict[str, list[str]] = field(default_factory=dict)  # summary source -> member sources
+    notes: list[str] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+    overview_error: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def nothing_found(self) -> bool:
+        return self.files == 0 and not self.unreadable
+
+    @property
+    def exit_status(self) -> int:
+        if self.unreadable or self.overview_error or self.nothing_found:
+            return EXIT_UNREADABLE
+        return EXIT_ERRORS if self.counts["error"] else EXIT_OK
+
+
+def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> Path:
+    """batch.json: the run (tool, time, counts, pairs, hierarchies, notes, exit status)."""
+    from ..engine import tool_info
+
+    data = {
+        "tool": tool_info(),
+        "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "out_dir": str(out.resolve()),
+        "files": summary.files,
+        "audited": summary.audited,
+        "unreadable": [{"source": s, "reason": r} for s, r in summary.unreadable],
+        "counts": summary.counts,
+        "pairs": [{"report": r, "prior": p} for r, p in summary.pairs],
+        "hierarchy": [{"summary": s, "members": m} for s, m in summary.hierarchy.items()],
+        "notes": summary.notes,
+        "executor": type(executor).__name__,
+        "jobs": jobs,
+        "elapsed_seconds": round(summary.elapsed, 2),
+        "exit_status": summary.exit_status,
+        "overview_error": summary.overview_error,
+    }
+    target = out / "batch.json"
+    target.with_name("batch.json.part").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(out / "batch.json.part", target)
+    return target

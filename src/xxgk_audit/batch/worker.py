@@ -1,0 +1,134 @@
+"""What runs in a worker: the scan pass and the audit pass over one chunk of files.
+
+Both never raise for a bad file (it becomes a record or a result with its reason) and return plain
+data: :class:`~.records.ScanRecord` objects and result dicts.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any, Sequence
+
+from ..cli import _fail_line
+from .records import ScanRecord, WorkItem
+from .schema import KEY_CELLS, finding_rows
+
+SPOOLED_FORMATS = ("pdf", "docx")  # slow to load: the scan keeps their Document for the audit pass
+
+
+def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, debug: bool = False) -> list[ScanRecord]:
+    """Scan pass: load each file and read its metadata (worker side; never raises)."""
+    from ..loaders import load_document
+    from ..parse import document_metadata
+
+    records = []
+    for index, path in chunk:
+        record = ScanRecord(index, path)
+        try:
+            document = load_document(path)
+            record.format, record.sha256 = document.format, document.sha256
+            meta = document_metadata(document)
+            record.agency, record.year, record.title = meta.agency, meta.year, meta.title
+            if spool_dir and document.format in SPOOLED_FORMATS:
+                record.spool = _spool(document, spool_dir, index)
+        except Exception as exc:  # noqa: BLE001 - the boundary: the file becomes an error row
+            record.error = _reason(path, exc, debug)
+        records.append(record)
+    return records
+
+
+def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str, Any]]:
+    """Audit pass: parse and audit each item in order, priors and members from earlier items.
+
+    Worker side; never raises for a bad file: it becomes a result with status ``unreadable``.
+    """
+    from ..engine import audit
+
+    held: dict[int, Any] = {}
+    out: list[dict[str, Any]] = []
+    for item in items:
+        report = None
+        try:
+            report = _load(item)
+        except Exception as exc:  # noqa: BLE001
+            if item.report:
+                out.append(failed_result(item, _reason(item.path, exc, debug)))
+        if report is not None and item.report:
+            prior = held.get(item.prior) if item.prior is not None else None
+            members = [held[m] for m in item.members if m in held]
+            if len(members) < len(item.members):
+                members = []  # a member could not be read: the sum would be wrong, HIERARCHY-SUM stays off
+            try:
+                result = audit(report, [prior] if prior is not None else None, members=members)
+                out.append(_compact(item, result, prior, len(members)))
+            except Exception as exc:  # noqa: BLE001
+                out.append(failed_result(item, _reason(item.path, exc, debug)))
+        if item.keep and report is not None:
+            held[item.index] = report
+        for index in item.release:
+            held.pop(index, None)
+    return out
+
+
+def failed_result(item: WorkItem, reason: str) -> dict[str, Any]:
+    return {"index": item.index, "source": item.path, "status": "unreadable", "reason": reason, "findings": []}
+
+
+def _reason(path: str, exc: BaseException, debug: bool) -> str:
+    return _fail_line(path, exc, debug).split(": ", 1)[1]
+
+
+def _spool(document, spool_dir: str, index: int) -> str | None:
+    target = os.path.join(spool_dir, f"{index}.pickle")
+    try:
+        with open(target + ".part", "wb") as handle:
+            pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(target + ".part", target)
+    except OSError:  # a worker that cannot write there (another machine): the audit pass reloads
+        return None
+    return target
+
+
+def _load(item: WorkItem):
+    from .. import load_report, report_from_document
+
+    if item.spool:
+        try:
+            with open(item.spool, "rb") as handle:
+                document = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            document = None
+        if document is not None:
+            return report_from_document(document)
+    return load_report(item.path)
+
+
+def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
+    """One audited report as plain data: its summary, key cells, findings and findings.csv lines."""
+    report = result.report
+    counts = result.counts
+    status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
+    findings = []
+    for finding in result.findings:
+        data = finding.to_dict()
+        for location, place in zip(finding.locations, data["locations"]):
+            place["where"] = location.where
+        findings.append(data)
+    return {
+        "index": item.index,
+        "source": report.source,
+        "status": status,
+        "reason": None,
+        "agency": report.agency,
+        "year": report.year,
+        "template": report.template,
+        "format": report.format,
+        "sha256": report.sha256,
+        "counts": counts,
+        "prior": prior.source if prior is not None else None,
+        "members": members,
+        "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
+        "findings": findings,
+        "csv": finding_rows([result]),
+    }

@@ -1,0 +1,64 @@
+"""The streaming outputs: findings.csv, reports.csv and findings.xlsx, one row at a time as results
+arrive, written to ``*.part`` files and put in place only when the batch completes."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+from ..cli import CSV_COLUMNS
+from .schema import KEY_CELLS, REPORT_COLUMNS, finding_rows
+from .workbook import FindingsWorkbook
+
+OUTPUTS = ("findings.csv", "reports.csv", "findings.xlsx")
+
+
+class Writers:
+    """findings.csv, reports.csv and findings.xlsx, written row by row as results arrive."""
+
+    def __init__(self, out_dir: Path, series: dict[int, str]):
+        self.out_dir = out_dir
+        self.series = series  # report index -> the agency name of its series (reports.csv)
+        self._findings_file = open(out_dir / "findings.csv.part", "w", encoding="utf-8-sig", newline="")
+        self._reports_file = open(out_dir / "reports.csv.part", "w", encoding="utf-8-sig", newline="")
+        csv.writer(self._findings_file, lineterminator="\n").writerow(CSV_COLUMNS)  # as render_csv
+        self.reports_csv = csv.writer(self._reports_file, lineterminator="\n")
+        self.reports_csv.writerow(REPORT_COLUMNS)
+        self.workbook = FindingsWorkbook()
+
+    def report(self, result: dict[str, Any], prior_source: str | None) -> None:
+        """An audited report (a result of :func:`~.worker.audit_chunk`)."""
+        self._findings_file.write(result["csv"])
+        counts, agency, cells = result["counts"], result["agency"], result.get("cells", {})
+        self.reports_csv.writerow([
+            result["source"], agency, result["year"], result["template"], result["format"], result["status"],
+            counts["error"], counts["warning"], counts["info"],
+            prior_source, self.series.get(result["index"], agency), result["members"], None, result["sha256"],
+            *(cells.get(key) for key in KEY_CELLS),
+        ])
+        self.workbook.report(result, prior_source)
+
+    def unreadable(self, source: str, reason: str) -> None:
+        self._findings_file.write(finding_rows(failures=[(source, reason)]))
+        self.reports_csv.writerow([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS)])
+        self.workbook.unreadable(source, reason)
+
+    def close(self) -> None:
+        self._findings_file.close()
+        self._reports_file.close()
+        self.workbook.save(self.out_dir / "findings.xlsx.part")
+        for name in OUTPUTS:
+            os.replace(self.out_dir / f"{name}.part", self.out_dir / name)
+
+    def abort(self) -> None:
+        """After an error or Ctrl-C: close everything and leave no partial file behind."""
+        for handle in (self._findings_file, self._reports_file):
+            handle.close()
+        self.workbook.discard()
+        for name in OUTPUTS:
+            try:
+                os.remove(self.out_dir / f"{name}.part")
+            except OSError:
+                pass
