@@ -16,11 +16,8 @@ from .decode import decode
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*[:\-–—=_*]{3,}\s*$")
-_FOOTERS = (
-    re.compile(r"^\s*[—\-–－]{1,3}\s*\d{1,4}\s*[—\-–－]{1,3}\s*$"),
-    re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([,，/／]?\s*共\s*\d{1,4}\s*页)?\s*$"),
-    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),
-    re.compile(r"^\s*-\s*\d{1,4}\s*-\s*$"),
+_FOOTER = re.compile(  # "— 1 —", "- 1 -", "第 1 页", "第1页 共5页", "1/5"
+    r"^\s*(?:[—\-–－]{1,3}\s*\d{1,4}\s*[—\-–－]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 _CRAWLER_BODY = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _CRAWLER_FIELD = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
@@ -28,7 +25,7 @@ _META_KEYS = {"标题": "title", "发布时间": "published", "发布日期": "p
 
 
 def _is_footer(line: str) -> bool:
-    return any(p.match(line) for p in _FOOTERS)
+    return _FOOTER.match(line) is not None
 
 
 def _pipe_cells(line: str) -> list[str] | None:

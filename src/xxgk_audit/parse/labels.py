@@ -141,14 +141,14 @@ class LabelMatcher(Generic[T]):
                 self._choices.append(key)
                 self._targets.append((official, target))
 
-    def match(self, printed: str, threshold: float = THRESHOLD) -> LabelMatch[T] | None:
+    def match(self, printed: str, threshold: float = THRESHOLD, *, fuzzy: bool = True) -> LabelMatch[T] | None:
         key = matchable(printed)
         if not key:
             return None
         hit = self._exact.get(key)
         if hit:
             return LabelMatch(hit[1], hit[0], printed, 100.0)
-        if len(key) < _MIN_FUZZY or not self._choices:
+        if not fuzzy or len(key) < _MIN_FUZZY or not self._choices:
             return None
         best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold - MARGIN)
         if not best or best[0][1] < threshold:

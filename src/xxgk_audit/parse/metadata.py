@@ -87,7 +87,7 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
                 meta.agency = agency
             if meta.agency:
                 break
-    body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row"))
+    body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row" and ("统计" in b.text or "統計" in b.text)))
     period = _PERIOD.search(body)
     if period:
         meta.period_text = period.group(0)

@@ -38,14 +38,19 @@ def _heading_text(block: Block) -> str | None:
     return text
 
 
-def _score(body: str, section: SectionSpec) -> float:
-    folded = cosmetic(body)
-    if not all(cosmetic(k) in folded for k in section.keywords):
+@lru_cache(maxsize=64)
+def _forms(section: SectionSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The section's keywords and its title forms (official and variants), folded once."""
+    return tuple(cosmetic(k) for k in section.keywords), tuple(matchable(f) for f in (section.label, *section.variants))
+
+
+def _score(folded: str, key: str, section: SectionSpec) -> float:
+    """Similarity of a candidate title (``folded`` = cosmetic, ``key`` = matchable form) to a section."""
+    keywords, forms = _forms(section)
+    if not all(k in folded for k in keywords):
         return 0.0
-    key = matchable(body)
     best = 0.0
-    for form in (section.label, *section.variants):
-        official = matchable(form)
+    for official in forms:
         if key == official:
             return 100.0
         score = fuzz.ratio(key, official)
@@ -67,8 +72,9 @@ def find_sections(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> tup
         if number:
             numbered.append((index, text))
         threshold = 75.0 if number else 92.0
+        folded, key = cosmetic(body), matchable(body)
         for section in sections:
-            score = _score(body, section)
+            score = _score(folded, key, section)
             if score >= threshold:
                 scored.append((score, index, section, number, text))
     hits: dict[str, SectionHit] = {}

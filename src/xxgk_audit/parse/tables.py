@@ -166,12 +166,13 @@ class TableParser:
         texts = [c for c in cells if c.text.strip()]
         if any(_kind(c) == "value" for c in texts):
             return False
-        matches = [(c, self.m.headers[table].match(c.text)) for c in texts]
-        if sum(1 for _, m in matches if m) < 2:
+        matcher = self.m.headers[table]
+        exact = sum(1 for c in texts if matcher.match(c.text, fuzzy=False))
+        if exact < 2 and sum(1 for c in texts if matcher.match(c.text)) < 2:
             return False
         block = self.current_block.get(table)
         candidates = [block] if block else list(self.layout.tables[table].blocks)
-        for cell, _ in matches:
+        for cell in texts:
             for spec in candidates:
                 hit = self.m.columns[(table, spec.key)].match(cell.text)
                 if hit and hit.is_variant and abs(len(cosmetic(hit.printed)) - len(cosmetic(hit.official))) <= 1:

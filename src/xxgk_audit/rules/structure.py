@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from ..document import strip_tags
 from ..layout import CellSpec, Layout
@@ -16,6 +17,7 @@ from ..report import Source
 from .registry import AuditContext, location, rule
 
 _LIST_LIMIT = 8
+_SPACE = re.compile(r"\s+")
 
 
 def describe(layout: Layout, key: str) -> str:
@@ -289,8 +291,9 @@ def year_mismatch(ctx: AuditContext):
         )
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace(",", "")
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).replace(",", "")
 
 
 def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
@@ -310,7 +313,7 @@ def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
         text = document.source_at(source.line, source.page, span)
         if document.format == "html":
             text = html.unescape(strip_tags(text))
-        windows[place] = _fold(text)
+        windows[place] = _fold.__wrapped__(text)  # not cached: whole lines and pages
     return _fold(raw) in windows[place]
 
 
