@@ -1,53 +1,73 @@
-"""Speed and memory of ``xxgk-audit batch`` on many generated reports.
+"""Speed and memory of ``xxgk-audit batch`` on many generated reports of mixed formats.
 
-    .venv/bin/python benchmarks/bench_batch.py [--reports 10000] [--jobs 2] [--agencies-per-year 5000] [--keep DIR]
+    .venv/bin/python benchmarks/bench_batch.py [--reports 10000] [--jobs 2] [--sizes 2500,5000]
+                                               [--mix txt:40,md:15,html:25,docx:12,pdf:8] [--keep DIR]
 
-Writes ``--reports`` text reports made from the bundled sample (one agency per name, consecutive
-years, every tenth with a 表四 sum error), runs ``xxgk-audit batch DIR --jobs N`` as a subprocess
-and prints the wall time, the CPU time (user + system of the batch and all its
-processes, as last sampled; on a busy machine CPU / cores is the better guide) and the peak resident memory of the whole process tree (sampled every
-50 ms: the batch, its workers and the overview kernel). Not part of the test suite.
+Generates ``--reports`` reports with the test generator (tests/synth: consistent tables, realistic
+narrative, both layouts, every tenth with an injected arithmetic error; two consecutive years per
+agency so that the batch pairs them) in the formats of ``--mix`` (percent), then runs
+``xxgk-audit batch DIR --jobs N`` as a subprocess on the first n reports for every n of ``--sizes``
+and on all of them. For each run it prints the wall time, reports per second, the CPU time (user +
+system of the batch and all its processes, as last sampled) and the peak resident memory of the
+whole process tree (sampled every 50 ms: the batch, its workers and the overview kernel).
+
+Targets: 10,000 reports in under 60 s with --jobs 2; peak memory under 500 MB; memory flat as the
+count grows (peak at the largest size at most 1.25× the peak at the smallest). Generation is not
+timed. Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "samples" / "2023_suixian-gxj.txt"
-AGENCY = "睢县工业和信息化和科技局"
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+TARGET_SECONDS, TARGET_MB, TARGET_GROWTH = 60.0, 500.0, 1.25
+_DIGITS = "零一二三四五六七八九"
 
 
-def _name(number: int) -> str:
-    """A distinct agency name without digits (the title parser rejects digits in a name)."""
-    digits = "零一二三四五六七八九"
-    return "第" + "".join(digits[int(d)] for d in f"{number:05d}") + "号"
+def _agency(number: int) -> str:
+    """A distinct agency name without digits (titles with digits in the name are not agencies)."""
+    return "示范县第" + "".join(_DIGITS[int(d)] for d in f"{number:05d}") + "号局"
 
 
-def generate(folder: Path, reports: int, per_year: int) -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
-    years = max(1, -(-reports // per_year))
-    n = 0
-    for y in range(years):
-        year = 2023 - years + 1 + y
-        for a in range(per_year):
-            if n >= reports:
-                return
-            body = text.replace(AGENCY, f"示范县{_name(a)}局").replace("2023", str(year))
-            if n % 10 == 0:  # a 表四 total that does not add up: one T4-SUM error
-                body = body.replace("\n" + "\t".join("0" * 15) + "\n", "\n1\t" + "\t".join("0" * 14) + "\n", 1)
-            sub = folder / f"{a // 500:02d}"
-            sub.mkdir(exist_ok=True)
-            (sub / f"{year}_{a:05d}.txt").write_text(body, encoding="utf-8")
-            n += 1
+def _formats(mix: str, count: int) -> list[str]:
+    shares = [(fmt, float(share)) for fmt, share in (part.split(":") for part in mix.split(","))]
+    total = sum(share for _, share in shares)
+    order = [fmt for fmt, share in shares for _ in range(round(share / total * 100))]
+    return [order[i % len(order)] for i in range(count)]
+
+
+def _write_one(job: tuple[int, str, str]) -> None:
+    from synth.generate import inject_error, make_report
+    from synth.render import write
+
+    number, fmt, folder = job
+    agency, year = _agency(number // 2), 2023 + number % 2
+    layout = "2021"
+    report = make_report(layout, number, agency=agency, year=year, profile="small" if number % 3 else "medium")
+    if number % 10 == 0:
+        report, _ = inject_error(report, random.Random(number))
+    write(report, fmt, Path(folder) / f"{number // 1000:02d}", name=f"{year}_{number:05d}")
+
+
+def generate(folder: Path, count: int, mix: str) -> None:
+    formats = _formats(mix, count)
+    jobs = [(n, formats[n], str(folder)) for n in range(count)]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(_write_one, jobs, chunksize=64))
 
 
 def sample(process: psutil.Popen, stop: threading.Event, out: dict) -> None:
@@ -72,35 +92,66 @@ def sample(process: psutil.Popen, stop: threading.Event, out: dict) -> None:
     out["peak"], out["cpu"] = peak, sum(cpu.values())
 
 
+def subset(folder: Path, count: int, target: Path) -> Path:
+    """The first ``count`` generated files, linked into ``target``."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())[:count]
+    for path in files:
+        link = target / path.relative_to(folder)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(path, link)
+    return target
+
+
+def run(folder: Path, out: Path, jobs: int) -> dict:
+    command = [str(Path(sys.executable).with_name("xxgk-audit")), "batch", str(folder), "--out-dir", str(out), "--jobs", str(jobs)]
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stop, seen = threading.Event(), {}
+    sampler = threading.Thread(target=sample, args=(process, stop, seen))
+    sampler.start()
+    _, stderr = process.communicate()
+    seen["wall"] = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    seen["exit"] = process.returncode
+    seen["last_line"] = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    return seen
+
+
+def verdict(ok: bool) -> str:
+    return "holds" if ok else "DOES NOT HOLD"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--agencies-per-year", type=int, default=5000)
+    parser.add_argument("--sizes", default="2500,5000", help="smaller counts, run first, for the memory growth")
+    parser.add_argument("--mix", default="txt:40,md:15,html:25,docx:12,pdf:8")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s and int(s) < args.reports} | {args.reports})
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp) / "in"
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        generate(folder, args.reports, args.agencies_per_year)
-        print(f"generated {args.reports} reports in {time.perf_counter() - started:.1f} s")
-        out = Path(tmp) / "out"
-        command = [str(Path(sys.executable).with_name("xxgk-audit")), "batch", str(folder), "--out-dir", str(out), "--jobs", str(args.jobs)]
-        started = time.perf_counter()
-        process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        stop, seen = threading.Event(), {}
-        sampler = threading.Thread(target=sample, args=(process, stop, seen))
-        sampler.start()
-        stdout, stderr = process.communicate()
-        elapsed = time.perf_counter() - started
-        stop.set()
-        sampler.join()
-        print(stderr.strip().splitlines()[-1] if stderr.strip() else "")
-        print(f"exit {process.returncode}; wall {elapsed:.1f} s; CPU ≥ {seen['cpu']:.1f} s; peak RSS of the process tree {seen['peak'] / 2**20:.0f} MB")
-        for name in ("findings.csv", "findings.xlsx", "reports.csv", "overview.html"):
-            path = out / name
-            print(f"  {name:15} {path.stat().st_size / 2**20:7.1f} MB" if path.exists() else f"  {name:15} missing")
+        if not any(folder.rglob("*.*")):
+            generate(folder, args.reports, args.mix)
+        print(f"generated {args.reports} reports ({args.mix}) in {time.perf_counter() - started:.0f} s")
+        results = {}
+        for size in sizes:
+            source = folder if size == args.reports else subset(folder, size, Path(tmp) / f"first-{size}")
+            results[size] = seen = run(source, Path(tmp) / f"out-{size}", args.jobs)
+            print(
+                f"{size:6d} reports, --jobs {args.jobs}: wall {seen['wall']:6.1f} s, {size / seen['wall']:6.0f} reports/s, "
+                f"CPU ≥ {seen['cpu']:6.1f} s, peak RSS {seen['peak'] / 2**20:5.0f} MB, exit {seen['exit']}  ({seen['last_line']})"
+            )
+    largest, smallest = results[sizes[-1]], results[sizes[0]]
+    growth = largest["peak"] / smallest["peak"]
+    print("\ntargets")
+    print(f"  {sizes[-1]} reports in under {TARGET_SECONDS:.0f} s on {args.jobs} cores: {largest['wall']:.1f} s — {verdict(largest['wall'] < TARGET_SECONDS)}")
+    print(f"  peak memory under {TARGET_MB:.0f} MB: {largest['peak'] / 2**20:.0f} MB — {verdict(largest['peak'] / 2**20 < TARGET_MB)}")
+    print(f"  memory flat as the count grows ({sizes[0]} → {sizes[-1]}): ×{growth:.2f} — {verdict(growth <= TARGET_GROWTH)}")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,19 @@ def test_no_unexpected_arithmetic_error(results, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_no_error_the_expected_file_does_not_list(results, name):
+    _, result, expected = results(name)
+    unexpected = [
+        f"{f.rule}: {f.message}"
+        for f in result.findings
+        if f.severity == "error"
+        and not any(d["rule"] == f.rule and (not d["cells"] or set(d["cells"]) & set(f.cells)) for d in expected["defects"])
+        and not (f.rule == "CELLS-INSEPARABLE" and f.subject in expected["inseparable"])
+    ]
+    assert unexpected == []
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_number_reappears_in_the_source(results, name):
     _, result, _ = results(name)
     assert result.by_rule("SOURCE-GATE") == []

@@ -123,6 +123,12 @@ class LabelMatch(Generic[T]):
             return False
         return not (self.fuzzy and (official.startswith(printed) or official.endswith(printed)))
 
+    @property
+    def truncated(self) -> bool:
+        """Only the beginning of the official label: the rest is wrapped onto the next line."""
+        printed, official = cosmetic(self.printed), cosmetic(self.official)
+        return self.fuzzy and printed != official and official.startswith(printed)
+
 
 class LabelMatcher(Generic[T]):
     """Matches printed labels against a fixed set of official labels (and known variants)."""

@@ -195,9 +195,12 @@ class TableParser:
         kinds = [_kind(c) for c in cells]
         first_value = next((i for i, k in enumerate(kinds) if k == "value"), len(cells))
         labels = [i for i in range(first_value) if kinds[i] == "text"]
-        if first_value == len(cells):  # no value: a header or a label wrapped onto the next row
-            text = "".join(cells[i].text for i in labels if not cells[i].inherited)
-            self.fragments = (self.fragments + [Block("text", text, line=block.line, page=block.page)])[-2:]
+        if first_value == len(cells):  # no value: a blank row, a header, or a label wrapped onto the next row
+            if self._blank_row(block, cells, labels):
+                self.fragments = []
+            else:
+                text = "".join(cells[i].text for i in labels if not cells[i].inherited)
+                self.fragments = (self.fragments + [Block("text", text, line=block.line, page=block.page)])[-2:]
             return
         fragments, self.fragments = self.fragments, []
         if not labels:
@@ -219,6 +222,24 @@ class TableParser:
             return  # a label standing alone (a fragment of a wrapped label): nothing to place
         label = wrapped or " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited) or fold_cell(cells[end].text)
         self._labeled(table, spec_block, row, label, values, block, hit_match=self._last_match)
+
+    def _blank_row(self, block: Block, cells: list[CellText], labels: list[int]) -> bool:
+        """A row of the layout printed with all its cells blank: placed, so that each blank is seen.
+
+        The label must be a whole data-row label (not the first part of one wrapped onto the next
+        line) followed by the row's empty cells.
+        """
+        if not labels or labels[-1] == len(cells) - 1:
+            return False
+        hit, end = self._match_label(cells, labels, has_values=False)
+        if hit is None or self._last_match.truncated or end == len(cells) - 1:
+            return False
+        table, (spec_block, row) = hit
+        if not row.data:
+            return False
+        label = " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited)
+        self._labeled(table, spec_block, row, label, cells[end + 1 :], block, hit_match=self._last_match)
+        return True
 
     def _match_label(self, cells: list[CellText], labels: list[int], has_values: bool):
         """The deepest label cell that names a layout row (or two adjacent cells joined).
