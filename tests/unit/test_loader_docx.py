@@ -294,6 +294,36 @@ def test_truncated_docx_is_refused():
     assert refusal(data[: len(data) // 2]) == "DOCX 文件已损坏或不完整"
 
 
+def test_macro_enabled_document_is_not_read_as_docx():
+    data = to_bytes(docx.Document())
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    macro = types.replace(b"wordprocessingml.document.main+xml", b"wordprocessingml.MACRO.main+xml")
+    assert macro != types
+    assert refusal(_with_member(data, "[Content_Types].xml", macro)) == "不是 Word（DOCX）文档"
+
+
+def test_missing_content_type_or_relationship_is_broken():
+    data = to_bytes(docx.Document())
+    assert refusal(_with_member(data, "_rels/.rels", b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')) == "DOCX 文件已损坏或不完整"
+    assert refusal(_with_member(data, "[Content_Types].xml", b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')) == "DOCX 文件已损坏或不完整"
+
+
+def test_loaders_run_without_python_docx_or_pdfplumber(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.docx"
+    d = docx.Document()
+    d.add_paragraph("某局2023年政府信息公开工作年度报告")
+    path.write_bytes(to_bytes(d))
+    code = (
+        "import sys; from xxgk_audit.loaders import load_document, pdf; "
+        f"d = load_document({str(path)!r}); assert d.blocks[0].text.startswith('某局'); "
+        "assert not {'docx', 'pdfplumber', 'pdfminer'} & set(sys.modules), sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_broken_document_xml_is_refused():
     data = _with_member(to_bytes(docx.Document()), "word/document.xml", b"<w:document><w:body><w:p>")
     assert refusal(data) == "DOCX 文件已损坏或不完整"

@@ -80,6 +80,68 @@ def test_white_backgrounds_and_frames_are_not_tables():
     assert [b.text for b in document.blocks][-3:] == ["方框里的第一段", "方框里的第二段", "第三段 12"]
 
 
+def _type3_space_pdf(left: str, right: str) -> bytes:
+    """Two Helvetica strings 2.78 pt apart, with a space between them in a Type3 font whose glyph
+    draws nothing (as Chromium's "print to PDF" writes spaces)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    x = 72 + stringWidth(left, "Helvetica", 10)
+    content = f"BT /F1 10 Tf 72 700 Td ({left}) Tj ET BT /F2 10 Tf {x:.2f} 700 Td ( ) Tj ET BT /F1 10 Tf {x + 2.78:.2f} 700 Td ({right}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 0 0] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /space 7 0 R >> "
+        b"/Encoding << /Type /Encoding /Differences [32 /space] >> /FirstChar 32 /LastChar 32 /Widths [278] /Resources << >> >>",
+        b"<< /Length 17 >>\nstream\n278 0 0 0 0 0 d1\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_a_space_that_prints_no_ink_still_separates_words():
+    # PDFium leaves a text object whose glyphs have no outline (a lone space) out of its text
+    # page; the loader puts the space back, or "12" and "34", 2.78 pt apart, would read "1234"
+    assert [b.text for b in load(_type3_space_pdf("Total requests 12", "34 items")).blocks] == ["Total requests 12 34 items"]
+
+
+def test_one_character_text_objects_of_a_font_that_is_not_embedded_are_read():
+    # reportlab's STSong-Light is not embedded: PDFium measures it with the loader's placeholder
+    # font, whatever fonts the machine has
+    writer = Writer(footer="")
+    for n, char in enumerate("政府信息公开工作年度报告"):
+        writer.canvas.setFont(FONT, 12)
+        writer.canvas.drawString(72 + 12 * n, 700, char)
+    assert [b.text for b in load(writer.save()).blocks] == ["政府信息公开工作年度报告"]
+
+
+def test_placeholder_font_is_a_valid_truetype_font():
+    from xxgk_audit.loaders import pdf_fonts
+
+    font = pdf_fonts.build_font()
+    assert font[:4] == b"\x00\x01\x00\x00" and len(font) < 1024
+    tables = {font[12 + 16 * i : 16 + 16 * i] for i in range(int.from_bytes(font[4:6], "big"))}
+    assert {b"cmap", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp"} <= tables
+
+
+def test_pages_read_in_threads_are_read_alike():
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = report_pdf(report_values())
+    expected = [b.text for b in load(data).blocks]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: [b.text for b in load(data).blocks], range(8)))
+    assert results == [expected] * 8
+
+
 # -- tables --------------------------------------------------------------------------------------
 MERGED = Grid(
     4,
@@ -237,6 +299,19 @@ def test_info_strings_in_utf16_either_byte_order():
     assert pdf_loader._sensible("ÿþ*mýl:S\x11l?e") is None
     assert pdf_loader._pdf_date("D:20240226144123+06'41'") == "2024-02-26"
     assert pdf_loader._pdf_date("D:20241399") is None
+
+
+def test_title_stored_without_byte_order_mark_is_decoded_as_before():
+    # some Chinese tools write the Info strings as raw GB18030 or UTF-8: they are read from the
+    # file's bytes (PDFium would decode them as PDFDocEncoding)
+    title = "洪泽区人民政府2023年政府信息公开工作年度报告"
+    for raw in (title.encode("gb18030"), title.encode("utf-8")):
+        escaped = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        data = b"%PDF-1.4\n7 0 obj\n<< /Producer (x) /Title (" + escaped + b") /CreationDate (D:20240226) >>\nendobj\ntrailer\n<< /Root 1 0 R /Info 7 0 R >>\n%%EOF\n"
+        info = pdf_loader._raw_info(data)
+        assert pdf_loader._decode_info(info["Title"]) == title and info["CreationDate"] == b"D:20240226"
+    nested = b"3 0 obj << /Title <FEFF0041> /Keywords [(Title) /Title] /Author (B) >> endobj trailer << /Info 3 0 R >>"
+    assert pdf_loader._raw_info(nested) == {"Title": b"\xfe\xff\x00A"}
 
 
 # -- refusals ------------------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""The parts of a DOCX package the loader reads, found as python-docx finds them.
+
+Parts are located through the package relationships (``_rels/.rels`` → the main document →
+``word/_rels/document.xml.rels`` → styles, numbering), their content types read from
+``[Content_Types].xml``, and XML parsed with python-docx's parser settings (blank text dropped,
+entities not resolved), so that the loader sees the same elements python-docx gave it. Only the
+parts the loader uses are read and parsed — python-docx parsed every part of the package (headers,
+footers, settings, themes…) with its element classes, a third of the time a report took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_REL_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_MAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_CORE = {
+    "title": "{http://purl.org/dc/elements/1.1/}title",
+    "created": "{http://purl.org/dc/terms/}created",
+    "modified": "{http://purl.org/dc/terms/}modified",
+}
+_W3CDTF = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m", "%Y")
+_OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
+# python-docx's oxml parser settings
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+class NotWord(ValueError):
+    """The package's main part is not a Word document (python-docx: "not a Word file")."""
+
+
+@dataclass
+class Package:
+    archive: zipfile.ZipFile
+    document: etree._Element
+    styles_part: str | None
+    numbering_part: str | None
+    title: str | None  # None: the core properties could not be read (python-docx raised)
+    created: dt.datetime | None
+    modified: dt.datetime | None
+
+    def styles(self) -> etree._Element | None:
+        """The styles part, parsed on first use (a Word template's is 300 KB of XML)."""
+        return _parse(self.archive, self.styles_part) if self.styles_part else None
+
+    def numbering(self) -> etree._Element | None:
+        return _parse(self.archive, self.numbering_part) if self.numbering_part else None
+
+
+# -- the package ---------------------------------------------------------------------------------
+def _parse(archive: zipfile.ZipFile, partname: str) -> etree._Element:
+    return etree.fromstring(archive.read(partname.lstrip("/")), _PARSER)  # KeyError: no such member
+
+
+def _rels(archive: zipfile.ZipFile, partname: str) -> list[tuple[str, str]]:
+    """(type, target part name) of a part's internal relationships ("/" is the package)."""
+    directory, name = posixpath.split(partname)
+    rels_name = posixpath.join(directory, "_rels", name + ".rels").lstrip("/")
+    try:
+        root = etree.fromstring(archive.read(rels_name), _PARSER)
+    except KeyError:
+        return []
+    out = []
+    for rel in root.iter(f"{{{_RELS}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = posixpath.abspath(posixpath.join(directory or "/", rel.get("Target") or ""))
+        out.append((rel.get("Type") or "", target))
+    return out
+
+
+def _related(rels: list[tuple[str, str]], reltype: str) -> str | None:
+    found = [target for kind, target in rels if kind == reltype]
+    if len(found) > 1:
+        raise ValueError(f"multiple relationships of type '{reltype}'")
+    return found[0] if found else None
+
+
+def _content_type(archive: zipfile.ZipFile, partname: str) -> str:
+    root = etree.fromstring(archive.read("[Content_Types].xml"), _PARSER)
+    for override in root.iter(f"{{{_CONTENT_TYPES}}}Override"):
+        if (override.get("PartName") or "").lower() == partname.lower():
+            return override.get("ContentType") or ""
+    extension = posixpath.splitext(partname)[1][1:].lower()
+    for default in root.iter(f"{{{_CONTENT_TYPES}}}Default"):
+        if (default.get("Extension") or "").lower() == extension:
+            return default.get("ContentType") or ""
+    raise KeyError(f"no content type for partname '{partname}' in [Content_Types].xml")
+
+
+def _w3cdtf(text: str | None) -> dt.datetime | None:
+    """python-docx's reading of a core-properties date: UTC, None when unreadable (TypeError for an
+    empty element, as python-docx)."""
+    if text is None:
+        raise TypeError("'NoneType' object is not subscriptable")
+    value = None
+    for template in _W3CDTF:
+        try:
+            value = dt.datetime.strptime(text[:19], template)
+        except ValueError:
+            continue
+    if value is None:
+        return None
+    offset = text[19:]
+    if len(offset) == 6:
+        match = _OFFSET.match(offset)
+        if match is None:
+            return None
+        sign = -1 if match.group(1) == "+" else 1
+        value += dt.timedelta(hours=int(match.group(2)) * sign, minutes=int(match.group(3)) * sign)
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
+def read(archive: zipfile.ZipFile) -> Package:
+    """The main document and the core properties; styles and numbering on demand. Raises
+    KeyError, ValueError, XMLSyntaxError (a broken package) or :class:`NotWord`."""
+    package_rels = _rels(archive, "/")
+    main = _related(package_rels, _REL_DOCUMENT)
+    if main is None:
+        raise KeyError(f"no relationship of type '{_REL_DOCUMENT}' in collection")
+    content_type = _content_type(archive, main)
+    if content_type != _MAIN_CONTENT_TYPE:
+        raise NotWord(f"not a Word file, content type is '{content_type}'")
+    document = _parse(archive, main)
+    rels = _rels(archive, main)
+    styles = _related(rels, _REL_STYLES)
+    numbering = _related(rels, _REL_NUMBERING) if any(kind.endswith("/numbering") for kind, _ in rels) else None
+    core_name = _related(package_rels, _REL_CORE)
+    if core_name is None:  # python-docx made up core properties for a package without them
+        return Package(archive, document, styles, numbering, "Word Document", None, dt.datetime.now(dt.timezone.utc))
+    core = _parse(archive, core_name)
+    fields = {key: core.find(tag) for key, tag in _CORE.items()}
+    title = (fields["title"].text or "") if fields["title"] is not None else ""
+    try:
+        created = _w3cdtf(fields["created"].text) if fields["created"] is not None else None
+        modified = _w3cdtf(fields["modified"].text) if fields["modified"] is not None else None
+    except TypeError:
+        return Package(archive, document, styles, numbering, None, None, None)
+    return Package(archive, document, styles, numbering, title, created, modified)
