@@ -63,3 +63,13 @@ test_docx_injected = _injected("docx")
 test_pdf_injected = _injected("pdf")
 test_txt_injected = _injected("txt")
 test_md_injected = _injected("md")
+
+
+def test_pdf_table_four_alone_after_a_page_break(tmp_path):
+    """表四's data row, nearly all blank, printed at the top of a new page below its header (seen
+    in a generated report): it is a row of its own, not the rest of the header row cut by the break."""
+    from synth.generate import make_report
+
+    synthetic = make_report("2019", 49, profile="zero", blanks="zeros", blank_marker="", word_markup=False, page_footers=False, traditional=False)
+    report, _ = _parse(tmp_path, synthetic, "pdf")
+    _check_cells(report, synthetic)

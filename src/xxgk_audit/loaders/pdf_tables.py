@@ -403,6 +403,7 @@ def split_row(previous: Grid, grid: Grid) -> bool:
     Word lets a tall row break across pages: its label goes on under the break, and its values
     stand either before the break or after it. Both parts then have the same cells; where both
     parts hold text, it is label text, and the lower part does not start a new item ("（七）", "3.").
+    A value below the break needs an empty cell of the upper part above it.
     """
     last = len(previous.tops) - 1
     values_below = values_above = False
@@ -415,6 +416,8 @@ def split_row(previous: Grid, grid: Grid) -> bool:
             if before.colspan != after.colspan or not (is_label(top_text) and is_label(bottom_text)) or _ORDINAL.match(bottom_text):
                 return False
         elif bottom_text:
+            if before is None and is_value(bottom_text):
+                return False  # above it a cell from a higher row (a header's rowspan): no row was cut here
             only_label_text_below = False
             values_below = values_below or is_value(bottom_text)
         values_above = values_above or is_value(top_text)
