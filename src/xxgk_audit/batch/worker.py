@@ -14,7 +14,7 @@ from ..cli import _fail_line
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS, finding_rows
 
-SPOOLED_FORMATS = ("pdf", "docx")  # slow to load: the scan keeps their Document for the audit pass
+SPOOLED_FORMATS = ("pdf", "docx", "html")  # slow to load (a parser, not lines): the scan keeps their Document for the audit pass
 
 
 def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, debug: bool = False) -> list[ScanRecord]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+from lxml import etree
 
 from ..document import Block, CellText, Document
 from .decode import decode
@@ -27,6 +27,7 @@ _BLOCK = {
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _MAX_COLSPAN, _MAX_ROWSPAN = 64, 200  # the report's widest table has 17 columns, the longest 30 rows
 _LAYOUT_CELL_CHARS = 300  # a cell with more text than this is prose: the table is page layout
@@ -34,38 +35,73 @@ _META_TITLE = ("articletitle", "og:title", "title", "dc.title")
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "article:published_time", "publishtime", "released")
 
 
-def _tag(element) -> str:
-    tag = element.tag
+def _tag_name(tag) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if ":" in tag or "}" in tag else tag.lower()
 
 
 def _hidden(element) -> bool:
-    if element.get("hidden") is not None or (element.get("aria-hidden") == "true" and _tag(element) != "span"):
+    if element.get("hidden") is not None or (element.get("aria-hidden") == "true" and element.tag != "span"):
         return True
     style = element.get("style")
     return bool(style and _HIDDEN.search(style))
+
+
+def _prepare(root) -> None:
+    """One pass over the tree before it is read: scripts, styles, comments and hidden elements
+    removed; tag names lower-cased, XHTML namespaces dropped, and Word's prefixed tags (``<o:p>``)
+    made inline; a space after every ``<br>`` so that text extraction keeps the break."""
+    etree.strip_elements(root, *_SKIP, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    hidden = []
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        name = _tag_name(tag)
+        if name != tag:
+            element.tag = "span" if ":" in tag and not tag.startswith("{") else name
+        if name == "br":  # lxml refuses control characters on assignment: they carry no text anyway
+            element.tail = " " + _CONTROL.sub("", element.tail or "")
+        elif element.attrib and _hidden(element):
+            hidden.append(element)
+    for element in hidden:
+        if element.getparent() is not None:
+            _drop(element)
+
+
+def _drop(element) -> None:
+    """Remove an element but keep its tail text, which belongs to the visible parent."""
+    parent, tail = element.getparent(), element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _text_content(element) -> str:
+    return "".join(element.itertext())
 
 
 def _clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _inline_text(element, skip_tables: bool = True) -> str:
-    """Text of an element, nested tables and invisible parts excluded."""
+def _inline_text(element) -> str:
+    """Text of an element, nested tables excluded (the tree is prepared: nothing invisible is left)."""
+    if element.find(".//table") is None:
+        return _clean(_text_content(element))
     parts: list[str] = []
 
     def visit(node) -> None:
-        tag = _tag(node)
-        if tag in _SKIP or _hidden(node) or (skip_tables and tag == "table" and node is not element):
-            return
-        if tag == "br":
-            parts.append(" ")
-        if node.text and tag:
+        if node.text:
             parts.append(node.text)
         for child in node:
-            visit(child)
+            if child.tag != "table":
+                visit(child)
             if child.tail:
                 parts.append(child.tail)
 
@@ -76,16 +112,15 @@ def _inline_text(element, skip_tables: bool = True) -> str:
 def _own_rows(table) -> list:
     rows = []
     for child in table:
-        tag = _tag(child)
-        if tag == "tr":
+        if child.tag == "tr":
             rows.append(child)
-        elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child if _tag(c) == "tr")
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if c.tag == "tr")
     return rows
 
 
 def _cells(row) -> list:
-    return [c for c in row if _tag(c) in ("td", "th") and not _hidden(c)]
+    return [c for c in row if c.tag in ("td", "th")]
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -97,7 +132,7 @@ def _span(value: str | None, limit: int) -> int:
 def _is_layout_table(table) -> bool:
     for row in _own_rows(table):
         for cell in _cells(row):
-            if any(_tag(d) == "table" for d in cell.iter()) or len(_inline_text(cell)) > _LAYOUT_CELL_CHARS:
+            if cell.find(".//table") is not None or len(_clean(_text_content(cell))) > _LAYOUT_CELL_CHARS:
                 return True
     return False
 
@@ -125,8 +160,8 @@ class _Flow:
         self.line = None
 
     def walk(self, element) -> None:
-        tag = _tag(element)
-        if not tag or tag in _SKIP or _hidden(element):
+        tag = element.tag
+        if not isinstance(tag, str):
             return
         line = element.sourceline
         if tag == "br":
@@ -218,14 +253,14 @@ def _meta(root) -> dict[str, str]:
         elif name in _META_DATE and "published" not in meta:
             meta["published"] = content
     title = root.find(".//title")
-    if title is not None and _clean(title.text_content()):
-        meta["html_title"] = _clean(title.text_content())
+    if title is not None and _clean(_text_content(title)):
+        meta["html_title"] = _clean(_text_content(title))
     return meta
 
 
 def load(path: str, data: bytes, sha256: str) -> Document:
     text, encoding = decode(data)
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
     try:
         root = etree.fromstring(_XML_DECL.sub("", text, count=1) or "<html/>", parser)
     except (etree.ParserError, ValueError):
@@ -233,6 +268,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     if root is None:
         return Document(path, sha256, "html", encoding, [], {}, meta={})
     meta = _meta(root)
+    _prepare(root)
     flow = _Flow()
     body = root.find(".//body")
     flow.walk(body if body is not None else root)
