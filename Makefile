@@ -35,5 +35,11 @@ app: $(VENV)/.installed-app
 	@echo "审核应用：http://127.0.0.1:$(APP_PORT)/  （Ctrl+C 停止）"
 	$(BIN)/voila notebooks/audit_report.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
 
+# the speed targets, measured on this machine (not part of the test suite; the batch run takes minutes)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_memo.py
+	$(BIN)/python benchmarks/bench_batch.py --reports 10000 --jobs 2
+
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -164,8 +164,6 @@ class TableParser:
         if table is None:
             return False
         texts = [c for c in cells if c.text.strip()]
-        if any(_kind(c) == "value" for c in texts):
-            return False
         matcher = self.m.headers[table]
         exact = sum(1 for c in texts if matcher.match(c.text, fuzzy=False))
         if exact < 2 and sum(1 for c in texts if matcher.match(c.text)) < 2:
@@ -188,12 +186,11 @@ class TableParser:
         texts = [c.text for c in cells if c.text.strip()]
         if not texts:
             return
-        if self._marker(texts, block):
-            return
-        if self._header(cells):
-            return
         kinds = [_kind(c) for c in cells]
         first_value = next((i for i, k in enumerate(kinds) if k == "value"), len(cells))
+        if first_value == len(cells):  # headers and table markers carry no value
+            if self._marker(texts, block) or self._header(cells):
+                return
         labels = [i for i in range(first_value) if kinds[i] == "text"]
         if first_value == len(cells):  # no value: a blank row, a header, or a label wrapped onto the next row
             if self._blank_row(block, cells, labels):
