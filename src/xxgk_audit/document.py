@@ -38,11 +38,8 @@ class Block:
 
     @property
     def where(self) -> str:
-        if self.page is not None:
-            return f"第{self.page}页"
-        if self.line is not None:
-            return f"第{self.line}行"
-        return ""
+        return place(self.line, self.page)
+
 
 
 @dataclass
@@ -68,6 +65,15 @@ class Document:
 
 
 _TAG = re.compile(r"<[^>]*>")
+
+
+def place(line: int | None, page: int | None) -> str:
+    """Where something was printed, as an auditor says it: 第3页, 第58行."""
+    if page is not None:
+        return f"第{page}页"
+    if line is not None:
+        return f"第{line}行"
+    return "位置不详"
 
 
 def strip_tags(markup: str) -> str:

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .document import place
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 GROUP_LABELS = {
@@ -35,11 +37,7 @@ class Location:
 
     @property
     def where(self) -> str:
-        if self.page is not None:
-            return f"第{self.page}页"
-        if self.line is not None:
-            return f"第{self.line}行"
-        return "位置不详"
+        return place(self.line, self.page)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .document import Document
+from .document import Document, place
 from .layout import Layout
 
 if TYPE_CHECKING:  # pandas is imported only when a table frame is asked for
@@ -31,11 +31,7 @@ class Source:
 
     @property
     def where(self) -> str:
-        if self.page is not None:
-            return f"第{self.page}页"
-        if self.line is not None:
-            return f"第{self.line}行"
-        return "位置不详"
+        return place(self.line, self.page)
 
 
 @dataclass(slots=True)

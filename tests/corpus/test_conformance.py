@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conftest import CORPUS
-from xxgk_audit import audit, load_report
-
-NAMES = sorted(p.name for p in CORPUS.glob("*.*")) if CORPUS.is_dir() else ["(corpus absent)"]
-
-
-@pytest.fixture(scope="module")
-def results():
-    cache = {}
-
-    def get(name):
-        if not CORPUS.is_dir():
-            pytest.skip(f"../shared/corpus not found ({CORPUS}): corpus conformance tests need the shared folder")
-        if name not in cache:
-            report = load_report(CORPUS / name)
-            expected = json.loads((CORPUS / "expected" / (name.rsplit(".", 1)[0] + ".json")).read_text(encoding="utf-8"))
-            cache[name] = (report, audit(report), expected)
-        return cache[name]
-
-    return get
+from tests.corpus.conftest import NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -8,35 +8,17 @@ other text rules stay silent where the notes find the report fine; the one adjac
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.corpus.conftest import NAMES
 from xxgk_audit import audit, load_report
 from xxgk_audit.narrative import narrative_checks
 from xxgk_audit.rules.crossyear import reused_passages
 from xxgk_audit.rules.text import deadline_status
 
-NAMES = sorted(p.name for p in CORPUS.glob("*.*")) if CORPUS.is_dir() else ["(corpus absent)"]
 TEXT_RULES = ("TEXT-VS-TABLE", "S1-COVERAGE", "S5-THIN", "S6-FEE-STATEMENT", "T3-FEE-VS-S6", "DEADLINE")
-
-
-@pytest.fixture(scope="module")
-def results():
-    cache = {}
-
-    def get(name):
-        if not CORPUS.is_dir():
-            pytest.skip(f"../shared/corpus not found ({CORPUS}): corpus tests need the shared folder")
-        if name not in cache:
-            report = load_report(CORPUS / name)
-            expected = json.loads((CORPUS / "expected" / (name.rsplit(".", 1)[0] + ".json")).read_text(encoding="utf-8"))
-            cache[name] = (report, audit(report), expected)
-        return cache[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", NAMES)
