@@ -45,3 +45,10 @@ def write(tmp_path):
 import sys  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers.py
+
+from hypothesis import settings  # noqa: E402
+
+# CI runs the property tests on a fixed set of examples (HYPOTHESIS_PROFILE=ci in .ci/run), so that a
+# run is reproducible; on a developer's machine they explore new examples every time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -73,3 +73,13 @@ def test_pdf_table_four_alone_after_a_page_break(tmp_path):
     synthetic = make_report("2019", 49, profile="zero", blanks="zeros", blank_marker="", word_markup=False, page_footers=False, traditional=False)
     report, _ = _parse(tmp_path, synthetic, "pdf")
     _check_cells(report, synthetic)
+
+
+def test_pdf_traditional_blank_marker_below_a_page_break(tmp_path):
+    """表四's data row of "無" (无 in traditional characters) at the top of a new page: "無" is a blank
+    marker, not label text to be joined with the header above the break."""
+    from synth.generate import make_report
+
+    synthetic = make_report("2021", 0, profile="zero", blanks="zeros", blank_marker="无", word_markup=False, page_footers=False, traditional=True)
+    report, _ = _parse(tmp_path, synthetic, "pdf")
+    _check_cells(report, synthetic)

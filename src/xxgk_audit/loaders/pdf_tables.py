@@ -33,7 +33,7 @@ _ALIGN = 15.0  # points: how far a continued table's left/right edges may move b
 _MAX_RULES = 1500  # more rules than this on a page: a drawing, no open tables are closed
 
 _ORDINAL = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．])")
-_VALUE = re.compile(r"^[+\-]?[\d,，.]+\s*(?:万元|元|件|项|个|条|次)?$|^[—\-–－/／\\]+$|^无$")
+_VALUE = re.compile(r"^[+\-]?[\d,，.]+\s*(?:万元|元|件|项|个|条|次)?$|^[—\-–－/／\\]+$|^[无無]$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014]")
 
 
