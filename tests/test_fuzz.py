@@ -61,3 +61,60 @@ def test_arbitrary_bytes(tmp_path, data, suffix):
     path = tmp_path / f"r{suffix}"
     path.write_bytes(data)
     survives(path)
+
+
+# -- PDF and DOCX: valid files damaged at random ----------------------------------------------------
+
+def _rendered(fmt: str) -> bytes:
+    from synth.generate import make_report
+    from synth.render import render
+
+    return render(make_report("2021", 5, variety=False, profile="small"), fmt)
+
+
+PDF_BYTES = _rendered("pdf")
+DOCX_BYTES = _rendered("docx")
+EDITS = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=8), st.integers(0, 16)), min_size=1, max_size=12)
+
+
+def _damage(data: bytes, edits, truncate: float | None) -> bytes:
+    buffer = bytearray(data)
+    for where, insert, delete in edits:
+        at = int(where * len(buffer))
+        buffer[at : at + delete] = insert
+    if truncate is not None:
+        buffer = buffer[: max(1, int(truncate * len(buffer)))]
+    return bytes(buffer)
+
+
+@SETTINGS
+@given(edits=EDITS, truncate=st.one_of(st.none(), st.floats(0, 1)))
+def test_damaged_pdf(tmp_path, edits, truncate):
+    path = tmp_path / "r.pdf"
+    path.write_bytes(_damage(PDF_BYTES, edits, truncate))
+    survives(path)
+
+
+@SETTINGS
+@given(edits=EDITS, truncate=st.one_of(st.none(), st.floats(0, 1)))
+def test_damaged_docx_container(tmp_path, edits, truncate):
+    path = tmp_path / "r.docx"
+    path.write_bytes(_damage(DOCX_BYTES, edits, truncate))
+    survives(path)
+
+
+@SETTINGS
+@given(edits=EDITS, member=st.sampled_from(["word/document.xml", "word/styles.xml", "word/numbering.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"]))
+def test_docx_with_damaged_xml(tmp_path, edits, member):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(DOCX_BYTES))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, _damage(content, edits, None) if info.filename == member else content)
+    path = tmp_path / "r.docx"
+    path.write_bytes(output.getvalue())
+    survives(path)
