@@ -16,8 +16,10 @@ from .tables import TableParser
 def detect_layout(blocks: list[Block], year: int | None) -> Layout:
     """The layout whose identifying header labels the report prints (format-notes §2), else by year."""
     raw = "".join(b.text for b in blocks)
-    compact = re.sub(r"\s+", "", raw)
-    hits = {layout.id: sum(1 for label in layout.detect if label in compact) for layout in all_layouts()}
+    hits = {layout.id: sum(1 for label in layout.detect if label in raw) for layout in all_layouts()}
+    if not any(hits.values()):  # labels broken by spaces or line breaks
+        compact = re.sub(r"\s+", "", raw)
+        hits = {layout.id: sum(1 for label in layout.detect if label in compact) for layout in all_layouts()}
     if not any(hits.values()):  # printed in another form (width, traditional, punctuation): fold it all
         text = cosmetic(raw)
         hits = {layout.id: sum(1 for label in layout.detect if cosmetic(label) in text) for layout in all_layouts()}

@@ -32,6 +32,8 @@ def _heading_text(block: Block) -> str | None:
     if block.kind == "row":
         texts = [c.text for c in block.cells if c.text.strip()]
         return texts[0] if len(texts) == 1 else None
+    if len(block.text) > 2 * _MAX_TITLE:
+        return None
     text = unicodedata.normalize("NFKC", block.text).strip().strip("*").strip()
     if len(text) > _MAX_TITLE or _ROW_LIKE.search(text) or _SUB_ORDINAL.match(text):
         return None  # too long, a table row in text, or a sub-heading such as "（一）主动公开"

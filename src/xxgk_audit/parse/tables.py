@@ -78,10 +78,16 @@ def _matchers(layout: Layout) -> _Matchers:
 
 
 def _kind(cell: CellText) -> str:
-    text = fold_cell(cell.text)
-    if not text:
+    return _text_kind(cell.text)
+
+
+@lru_cache(maxsize=8192)
+def _text_kind(text: str) -> str:
+    """empty | value (a number or a blank marker) | text (a label)."""
+    folded = fold_cell(text)
+    if not folded:
         return "empty"
-    return "value" if is_value_like(text) else "text"
+    return "value" if is_value_like(folded) else "text"
 
 
 def fit(values: list[CellText], width: int) -> list[CellText] | None:
@@ -249,7 +255,8 @@ class TableParser:
         if has_values:
             tables += [t for t in self.layout.tables if t not in tables]
         candidates = [(i, i, cells[i].text) for i in reversed(labels)]
-        candidates += [(labels[k], labels[k + 1], cells[labels[k]].text + cells[labels[k + 1]].text) for k in range(len(labels) - 1)]
+        if len(labels) > 1:
+            candidates += [(labels[k], labels[k + 1], cells[labels[k]].text + cells[labels[k + 1]].text) for k in range(len(labels) - 1)]
         for table in tables:
             threshold = None if table == self.context else _FUZZY_SWITCH
             for start, end, text in candidates:
@@ -475,11 +482,15 @@ class TableParser:
         if value_cell is None:
             return Cell(spec.key, None, "unreadable", Source(self.document.path, event.source.line, event.source.page, event.label or None))
         parsed = parse_value(value_cell.text)
-        source = self._source(value_cell, event.label or None, self.printed_columns.get(spec.key, spec.column_label))
-        if source.line is None:
-            source.line = event.source.line
-        if source.page is None:
-            source.page = event.source.page
+        source = Source(
+            self.document.path,
+            value_cell.line if value_cell.line is not None else event.source.line,
+            value_cell.page if value_cell.page is not None else event.source.page,
+            event.label or None,
+            self.printed_columns.get(spec.key, spec.column_label),
+            value_cell.text,
+            value_cell.column,
+        )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
             # no report has a count this large: the digits of several cells ran together

@@ -45,8 +45,9 @@ def _t4_parts(layout: Layout, spec: CellSpec) -> tuple[str, str]:
     return group, label
 
 
-def _listing(items: list[str]) -> str:
-    shown = "；".join(items[:_LIST_LIMIT])
+def _listing(items: list, describe_item=str) -> str:
+    """The first items (described), and how many there are in all."""
+    shown = "；".join(describe_item(item) for item in items[:_LIST_LIMIT])
     return shown + (f"；等共{len(items)}处" if len(items) > _LIST_LIMIT else "")
 
 
@@ -165,10 +166,10 @@ def cell_blank(ctx: AuditContext):
         blanks = [c for c in ctx.report.cells.values() if c.status == "blank" and c.key.startswith(key + ".")]
         if not blanks:
             continue
-        places = [describe(layout, c.key) for c in blanks]
+        places = _listing(blanks, lambda c: describe(layout, c.key))
         yield ctx.finding(
             "CELL-BLANK",
-            f"{table.name}有{len(blanks)}个应填数字的单元格为空白或“—”“/”“无”等（按未知处理，不视为0）：{_listing(places)}",
+            f"{table.name}有{len(blanks)}个应填数字的单元格为空白或“—”“/”“无”等（按未知处理，不视为0）：{places}",
             [c.key for c in blanks],
         )
 
