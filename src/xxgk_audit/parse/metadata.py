@@ -21,7 +21,7 @@ _PERIOD = re.compile(
 _PUBLISHED = re.compile(
     r"(?:发布|公开|印发|成文)(?:时间|日期)\s*[:：]?\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
 )
-_ISO_DATE = re.compile(r"^\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
+_ISO_DATE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 _SITE_SUFFIX = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]{1,30}$")
 _AGENCY_JUNK = re.compile(r"^[\s\"'“”《（(【\[]+|[\s\"'“”》）)】\]:：,，、]+$")
@@ -66,7 +66,7 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
         if not (("日期" in text or "时间" in text or "時間" in text) or _ISO_DATE.match(text)):
             continue
         compact = unicodedata.normalize("NFKC", text)
-        match = _PUBLISHED.search(compact) or re.match(r"^\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", compact)
+        match = _PUBLISHED.search(compact) or _ISO_DATE.match(compact)
         if match:
             return f"{int(match['y']):04d}-{int(match['m']):02d}-{int(match['d']):02d}"
     return None

@@ -119,7 +119,6 @@ class TableParser:
         self.current_block: dict[str, BlockSpec | None] = {}
         self.events: dict[str, list[RowEvent]] = {key: [] for key in layout.tables}
         self.flat_rows: dict[str, list[flat.FlatRow]] = {key: [] for key in layout.tables}
-        self.seen: set[str] = set()  # tables whose header or section was seen
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
@@ -142,8 +141,6 @@ class TableParser:
         if table != self.context or block is not None:
             self.current_block[table or ""] = block
         self.context = table
-        if table:
-            self.seen.add(table)
 
     def _marker(self, texts: list[str], where: Block) -> bool:
         """Switch context on a table's own header text; True when the row is only a header."""

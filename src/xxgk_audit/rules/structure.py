@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..document import strip_tags
 from ..layout import CellSpec, Layout
+from ..parse.labels import cosmetic
 from ..parse.metadata import text_years
 from ..parse.sections import NUMERALS
 from ..parse.values import parse_value
@@ -113,8 +114,6 @@ def section_order(ctx: AuditContext):
 
 
 def _same_title(a: str, b: str) -> bool:
-    from ..parse.labels import cosmetic
-
     return cosmetic(a) == cosmetic(b)
 
 
