@@ -8,139 +8,21 @@ This module imports no Jupyter, nbformat or pandas: ``check`` must start fast.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import os
 import sys
-import traceback
-from typing import Iterable, TextIO
 
 from . import __version__
-from .errors import InputError
-
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-
-
-def _fail_line(path: str, exc: BaseException, debug: bool) -> str:
-    if isinstance(exc, InputError):
-        return f"{path}: {exc.reason}"
-    if debug:
-        traceback.print_exc()
-    return f"{path}: 内部错误，未能完成审核（{type(exc).__name__}: {exc}）；请用 --debug 运行并报告此问题"
-
-
-def load_all(paths: Iterable[str], debug: bool = False, stderr: TextIO | None = None) -> tuple[list, list[tuple[str, str]]]:
-    """Load every path; unreadable ones are reported on stderr and returned as (path, reason)."""
-    from . import load_report
-
-    stderr = stderr or sys.stderr
-    reports, failures = [], []
-    for path in paths:
-        try:
-            reports.append(load_report(path))
-        except Exception as exc:  # noqa: BLE001 - the boundary: one line per bad input, never a traceback
-            line = _fail_line(path, exc, debug)
-            print(line, file=stderr)
-            failures.append((path, line.split(": ", 1)[1]))
-    return reports, failures
-
-
-def pair_priors(report, priors: list) -> list:
-    """Earlier reports of the same agency, most recent first, one per year (the first given wins).
-
-    Agencies are compared by :func:`xxgk_audit.agency.same_agency`: width, traditional characters,
-    OCR confusions, 人民政府/政府, short forms and an added administrative prefix
-    (洪泽区人民政府 = 淮安市洪泽区人民政府) make no difference. The report itself is never its prior.
-    """
-    from .agency import same_agency
-
-    if report.agency is None or report.year is None:
-        return []
-    by_year: dict[int, object] = {}
-    for prior in priors:
-        if prior.year is None or prior.year >= report.year or (report.sha256 and prior.sha256 == report.sha256):
-            continue
-        if prior.year not in by_year and same_agency(prior.agency, report.agency):
-            by_year[prior.year] = prior
-    return [by_year[year] for year in sorted(by_year, reverse=True)]
+from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
 
 
 def _audit_all(args) -> tuple[list, list[tuple[str, str]]]:
     from .engine import audit
+    from .loading import load_all, pair_priors
 
     reports, failures = load_all(args.paths, args.debug)
     priors, prior_failures = load_all(args.prior or [], args.debug)
     results = [audit(report, pair_priors(report, priors + reports)) for report in reports]
     return results, failures + prior_failures
-
-
-# -- output ------------------------------------------------------------------------------------
-
-def _template_label(report) -> str:
-    if report.template is None:
-        return "未识别出表格"
-    return f"{report.template}年格式（{report.layout.document_number}）"
-
-
-def render_text(results, failures) -> str:
-    from .findings import SEVERITIES, SEVERITY_LABELS
-
-    out = io.StringIO()
-    for result in results:
-        report = result.report
-        counts = result.counts
-        out.write(f"== {report.source}\n")
-        tables = "、".join(f"{report.layout.tables[k].name}{ {'found': '已读取', 'missing': '缺失', 'inseparable': '数字连写无法读取'}[v]}" for k, v in report.tables.items())
-        out.write(f"   {report.agency or '（未识别单位）'} · {report.year or '？'}年度 · {_template_label(report)} · 找到{len(report.sections)}/6个部分 · {tables}\n")
-        verdict = "有错误，需要更正" if counts["error"] else ("有警告，建议核实" if counts["warning"] else "未发现问题")
-        out.write(f"   结论：{verdict}（错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}）\n")
-        for severity in SEVERITIES:
-            group = [f for f in result.findings if f.severity == severity]
-            if not group:
-                continue
-            out.write(f"\n  {SEVERITY_LABELS[severity]}（{len(group)}）\n")
-            for finding in group:
-                out.write(f"  [{finding.rule}] {finding.message}\n")
-                shown = finding.locations[:6]
-                for location in shown:
-                    label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
-                    text = f"原文“{location.text}”" if location.text is not None else ""
-                    out.write(f"      {location.where} {label} {text}".rstrip() + "\n")
-                if len(finding.locations) > len(shown):
-                    out.write(f"      ……共{len(finding.locations)}处\n")
-        out.write("\n")
-    for path, reason in failures:
-        out.write(f"== {path}\n   无法读取：{reason}\n\n")
-    return out.getvalue()
-
-
-def render_json(results, failures) -> str:
-    from .engine import tool_info
-
-    data = {
-        "tool": tool_info(),
-        "reports": [r.to_dict() for r in results],
-        "unreadable": [{"source": path, "reason": reason} for path, reason in failures],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-CSV_COLUMNS = ["source", "agency", "year", "template", "rule", "severity", "message", "cells", "expected", "actual", "difference", "locations", "fingerprint"]
-
-
-def render_csv(results, failures) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for result in results:
-        report = result.report
-        for finding in result.findings:
-            places = "; ".join(f"{l.cell or ''}@{l.where}:{l.text if l.text is not None else ''}" for l in finding.locations)
-            writer.writerow([report.source, report.agency, report.year, report.template, finding.rule, finding.severity, finding.message, " ".join(finding.cells), finding.expected, finding.actual, finding.difference, places, finding.fingerprint])
-    for path, reason in failures:
-        writer.writerow([path, None, None, None, "UNREADABLE", "error", reason, "", None, None, None, "", ""])
-    return out.getvalue()
 
 
 def _emit(text: str, output: str | None, bom: bool = False) -> None:
@@ -152,6 +34,8 @@ def _emit(text: str, output: str | None, bom: bool = False) -> None:
 
 
 def cmd_check(args) -> int:
+    from .output import render_csv, render_json, render_text
+
     results, failures = _audit_all(args)
     render = {"text": render_text, "json": render_json, "csv": render_csv}[args.format]
     _emit(render(results, failures), args.output, bom=args.format == "csv")

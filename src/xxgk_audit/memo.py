@@ -237,7 +237,8 @@ def find_notebook(name: str = NOTEBOOK_NAME) -> Path:
 # -- command line ----------------------------------------------------------------------------
 
 def cmd_memo(args) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, load_all, pair_priors
+    from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
+    from .loading import load_all, pair_priors
     from .engine import audit
 
     started = time.perf_counter()

@@ -33,7 +33,7 @@ class LoadedAudit:
 def load_audit(report_path, prior_paths: Iterable = (), review_dir=None) -> LoadedAudit:
     """Load, audit (with the priors of the same agency) and attach the saved verdicts."""
     from . import audit, load_report
-    from .cli import pair_priors
+    from .loading import pair_priors
 
     path = resolve_report(report_path)
     report = load_report(str(path))

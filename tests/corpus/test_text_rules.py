@@ -104,7 +104,7 @@ def test_deadline_status(results, name):
 def test_hongzequ_2023_to_2024(results):
     before, _, _ = results("2023_hongzequ.pdf")
     now, _, _ = results("2024_hongzequ.pdf")
-    from xxgk_audit.cli import pair_priors
+    from xxgk_audit.loading import pair_priors
 
     assert pair_priors(now, [before]) == [before]  # 洪泽区人民政府 = 淮安市洪泽区人民政府
     # what the rules read, by hand: carry-over 0 → 0 in every column; 现行有效 5 + 3 − 0 = 8, 0 + 0 − 0 = 0

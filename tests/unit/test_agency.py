@@ -1,5 +1,5 @@
 """Agency names: the same agency under different printed names, the kind of body, and the pairing
-of --prior reports (cli.pair_priors, reused by the batch for automatic pairing)."""
+of --prior reports (loading.pair_priors, reused by the batch for automatic pairing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from xxgk_audit.agency import agency_kind, same_agency
-from xxgk_audit.cli import pair_priors
+from xxgk_audit.loading import pair_priors
 
 
 def report(agency, year, sha=""):

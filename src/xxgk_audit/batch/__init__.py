@@ -14,7 +14,7 @@ get *chunks* of files, import the engine once per process and return compact pla
    the audit pass does not extract it again; a text or HTML file is cheaper to load twice than to
    spool. The parent keeps one small :class:`ScanRecord` per file.
 2. **Plan** (parent). Each report gets its prior: the same agency's report of the year before
-   (exact normalised name first; the rest through :func:`xxgk_audit.cli.pair_priors`, the one
+   (exact normalised name first; the rest through :func:`xxgk_audit.loading.pair_priors`, the one
    definition of "same agency"). Hierarchy declarations (``hierarchy.yaml`` / ``hierarchy.csv``)
    give a summary report its members. Reports linked by a prior or a hierarchy form a component;
    a component is ordered (prior before report, members before summary) and never split, and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import EXIT_UNREADABLE
+from ..exitcodes import EXIT_UNREADABLE
 from .discover import REPORT_SUFFIXES
 from .run import run_batch
 

@@ -11,7 +11,7 @@ from .records import ScanRecord
 def pair_records(records: Sequence[ScanRecord], budget: int = 250_000) -> dict[int, int]:
     """``{report index: prior index}``: the same agency's report of the previous year.
 
-    "Same agency" is what :func:`xxgk_audit.cli.pair_priors` says (:mod:`xxgk_audit.agency`); among
+    "Same agency" is what :func:`xxgk_audit.loading.pair_priors` says (:mod:`xxgk_audit.agency`); among
     several such reports, one with exactly the same normalised name comes first. Each report is
     compared with the reports of the year before: all of them while the number of comparisons
     stays under ``budget``; beyond that (tens of thousands of reports) only with those whose agency
@@ -19,7 +19,7 @@ def pair_records(records: Sequence[ScanRecord], budget: int = 250_000) -> dict[i
     administrative prefix), which is every pair ``same_agency`` can accept.
     """
     from ..agency import agency_key
-    from ..cli import pair_priors
+    from ..loading import pair_priors
 
     by_year: dict[int, list[ScanRecord]] = defaultdict(list)
     for record in records:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cli import render_csv
+from ..output import render_csv
 
 UNREADABLE_RULE = "UNREADABLE"
 CROSS_RULES = ("T3-CARRY-CHAIN", "T2-VALID-PROGRESSION", "YOY-JUMP", "TEXT-REUSE", "HIERARCHY-SUM")
@@ -27,6 +27,6 @@ REPORT_COLUMNS = [
 
 
 def finding_rows(results=(), failures=()) -> str:
-    """Lines of findings.csv: those of ``check --format csv`` (:func:`xxgk_audit.cli.render_csv`),
+    """Lines of findings.csv: those of ``check --format csv`` (:func:`xxgk_audit.output.render_csv`),
     without its header line. ``results``: audit results; ``failures``: ``(source, reason)``."""
     return render_csv(results, failures).split("\n", 1)[1]

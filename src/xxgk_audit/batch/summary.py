@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
+from ..exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
 
 
 @dataclass

@@ -10,7 +10,7 @@ import os
 import pickle
 from typing import Any, Sequence
 
-from ..cli import _fail_line
+from ..exitcodes import fail_line
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS, finding_rows
 
@@ -76,7 +76,7 @@ def failed_result(item: WorkItem, reason: str) -> dict[str, Any]:
 
 
 def _reason(path: str, exc: BaseException, debug: bool) -> str:
-    return _fail_line(path, exc, debug).split(": ", 1)[1]
+    return fail_line(path, exc, debug).split(": ", 1)[1]
 
 
 def _spool(document, spool_dir: str, index: int) -> str | None:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cli import CSV_COLUMNS
+from ..output import CSV_COLUMNS
 from .schema import KEY_CELLS, REPORT_COLUMNS, finding_rows
 from .workbook import FindingsWorkbook
 

@@ -1,0 +1,18 @@
+"""Exit statuses of the commands (../shared/spec/interface.md) and the one-line reason for a bad input."""
+
+from __future__ import annotations
+
+import traceback
+
+from .errors import InputError
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def fail_line(path: str, exc: BaseException, debug: bool = False) -> str:
+    """``<path>: <reason>``: the one line printed for an input that could not be audited."""
+    if isinstance(exc, InputError):
+        return f"{path}: {exc.reason}"
+    if debug:
+        traceback.print_exc()
+    return f"{path}: 内部错误，未能完成审核（{type(exc).__name__}: {exc}）；请用 --debug 运行并报告此问题"
