@@ -33,6 +33,8 @@ class ColumnSpec:
     kind: str = "count"  # count | amount | signed
     unit: str | None = None
     group: str | None = None
+    group_label: str | None = None  # 表四: the label of the column's own group (行政复议, 未经复议直接起诉 …)
+    outcome: str | None = None  # 表四: the outcome label (结果维持 … 总计)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,17 @@ class CellSpec:
     unit: str | None
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A row or line that announces a table: it holds every one of ``words`` and, with
+    ``header_only``, at most ``rest_chars`` characters besides the table's header words."""
+
+    words: tuple[str, ...]
+    max_chars: int | None = None
+    header_only: bool = False
+    rest_chars: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class TableSpec:
     key: str  # t2 | t3 | t4
@@ -74,6 +87,28 @@ class TableSpec:
     blocks: tuple[BlockSpec, ...]
     header_labels: tuple[str, ...] = ()
     corner_note: str | None = None
+    markers: tuple[Marker, ...] = ()
+    header_gate: tuple[str, ...] = ()  # characters every block header holds
+    header_fragments: tuple[str, ...] = ()  # header words as printed in pieces (结果/维持 …)
+
+    @property
+    def header_words(self) -> tuple[str, ...]:
+        """Every word of the table's header rows, longest first (labels, group labels, fragments)."""
+        words = {*self.header_labels, *self.header_fragments}
+        for block in self.blocks:
+            words.update(c.label for c in block.columns)
+            words.update(c.group for c in block.columns if c.group)
+            if block.label_column:
+                words.add(block.label_column)
+            if block.header:
+                words.add(block.header)
+        words.update(self.outcome_labels)
+        return tuple(sorted(words, key=len, reverse=True))
+
+    @property
+    def outcome_labels(self) -> tuple[str, ...]:
+        """表四: the outcome column labels (结果维持 … 总计) without their group; () elsewhere."""
+        return tuple(dict.fromkeys(c.label.removeprefix(c.group_label or "") for b in self.blocks for c in b.columns if c.group_label))
 
     @property
     def data_rows(self) -> list[tuple[BlockSpec, RowSpec]]:
@@ -90,8 +125,9 @@ class SectionSpec:
     label: str
     kind: str
     table: str | None
-    keywords: tuple[str, ...]
     variants: tuple[str, ...]
+    title_cues: tuple[str, ...] = ()
+    content_cues: tuple[str, ...] = ()
     must_cover: tuple[str, ...] = ()
 
     @property
@@ -178,11 +214,35 @@ def _sections() -> tuple[SectionSpec, ...]:
             label=s["label"],
             kind=s["kind"],
             table=s.get("table"),
-            keywords=tuple(s.get("keywords", ())),
             variants=tuple(s.get("variants", ())),
+            title_cues=tuple(s.get("title_cues", ())),
+            content_cues=tuple(s.get("content_cues", ())),
             must_cover=tuple(s.get("must_cover", ())),
         )
         for s in data["sections"]
+    )
+
+
+@dataclass(frozen=True)
+class HeadingRules:
+    """How printed headings are weighed against the sections (``sections.yaml``, ``headings``)."""
+
+    caption: str
+    weights: dict[str, float] = field(hash=False, compare=False)
+    accept: float = 75.0
+    accept_unnumbered: float = 92.0
+    out_of_order: float = 92.0
+
+
+@cache
+def heading_rules() -> HeadingRules:
+    data = _read("sections.yaml")["headings"]
+    return HeadingRules(
+        caption=data["caption"],
+        weights={k: float(v) for k, v in data["weights"].items()},
+        accept=float(data["accept"]),
+        accept_unnumbered=float(data["accept_unnumbered"]),
+        out_of_order=float(data["out_of_order"]),
     )
 
 
@@ -215,6 +275,8 @@ def _table(key: str, data: dict) -> TableSpec:
                 label=f"{g['label']}{o['label']}",
                 kind=o.get("kind", "count"),
                 group=g.get("parent", g["label"]),
+                group_label=g["label"],
+                outcome=o["label"],
             )
             for g, o in product(data["groups"], outcomes)
         )
@@ -241,6 +303,12 @@ def _table(key: str, data: dict) -> TableSpec:
         blocks=blocks,
         header_labels=header_labels,
         corner_note=data.get("corner_note"),
+        markers=tuple(
+            Marker(tuple(m["words"]), m.get("max_chars"), bool(m.get("header_only")), int(m.get("rest_chars", 0)))
+            for m in data.get("markers", ())
+        ),
+        header_gate=tuple(data.get("header_gate", ())),
+        header_fragments=tuple(data.get("header_fragments", ())),
     )
 
 

@@ -57,12 +57,26 @@ class SectionHit:
     block: int  # index of the heading block
     number: str | None  # the printed ordinal (一 … 六), if any
     text: str = ""  # the section's narrative, headings and rows excluded
+    inferred: bool = False  # printed without a heading: found by its table (``block`` is the table's first row)
 
     @property
     def is_variant(self) -> bool:
         from .parse.labels import cosmetic, strip_ordinal
 
-        return cosmetic(strip_ordinal(self.title)) != cosmetic(strip_ordinal(self.official))
+        return self.inferred or cosmetic(strip_ordinal(self.title)) != cosmetic(strip_ordinal(self.official))
+
+
+@dataclass(slots=True)
+class StrayHeading:
+    """A heading printed with a top-level ordinal that starts no section (a split part, a repeat,
+    a sub-heading numbered like a section)."""
+
+    title: str
+    number: str
+    line: int | None
+    page: int | None
+    block: int
+    within: str | None  # the section whose text holds it
 
 
 @dataclass(slots=True)
@@ -112,7 +126,7 @@ class Report:
     period_text: str | None = None
     published: str | None = None
     sections: dict[str, SectionHit] = field(default_factory=dict)
-    stray_headings: list[tuple[str, int | None]] = field(default_factory=list)  # top-level headings that are no section
+    stray_headings: list[StrayHeading] = field(default_factory=list)  # top-level headings that start no section
     tables: dict[str, str] = field(default_factory=dict)  # t2/t3/t4 -> found | missing | inseparable
     cells: dict[str, Cell] = field(default_factory=dict)
     label_variants: list[LabelVariant] = field(default_factory=list)

@@ -20,7 +20,7 @@ def test_official_titles_and_variants():
 def test_narrative_subheadings_are_not_sections():
     hits, stray = find_sections(blocks("一、总体情况", "二、工作机制保障", "三、主动公开工作情况", "五、政府信息管理"), SECTIONS)
     assert set(hits) == {"s1"}
-    assert [t for t, _ in stray] == ["二、工作机制保障", "三、主动公开工作情况", "五、政府信息管理"]
+    assert [s.title for s in stray] == ["二、工作机制保障", "三、主动公开工作情况", "五、政府信息管理"]
 
 
 def test_renumbered_sections_keep_their_printed_number():

@@ -10,7 +10,7 @@ from ..report import Report
 from .labels import cosmetic
 from .metadata import Metadata, read_metadata
 from .sections import find_sections, split_inline_titles
-from .tables import TableParser
+from .tables import TableParser, table_anchors
 
 
 def detect_layout(blocks: list[Block], year: int | None) -> Layout:
@@ -61,7 +61,7 @@ def parse_document(document: Document) -> Report:
         published=meta.published,
         document=document,
     )
-    report.sections, report.stray_headings = find_sections(blocks, layout.sections)
+    report.sections, report.stray_headings = find_sections(blocks, layout.sections, table_anchors(blocks, layout))
     parser = TableParser(document, layout, report)
     parser.read(blocks, report.sections)
     parser.finish()

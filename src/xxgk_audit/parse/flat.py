@@ -77,11 +77,8 @@ def _label_pattern(table: TableSpec) -> tuple[re.Pattern[str], dict[str, tuple[B
             add(column.group, block, None)
     for label in (*table.header_labels, table.corner_note):
         add(label, None, None)
-    if table.key == "t4":  # the outcome labels also appear on their own
-        for column in table.blocks[0].columns:
-            add(column.label.removeprefix(column.group or ""), None, None)
-        for label in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"):
-            add(label, None, None)
+    for label in table.outcome_labels:  # 表四: the outcome labels also appear on their own
+        add(label, None, None)
     ordered = sorted(labels, key=len, reverse=True)
     return re.compile("|".join(re.escape(k) for k in ordered)), labels
 

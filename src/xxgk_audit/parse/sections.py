@@ -1,107 +1,317 @@
-"""Find the six sections (一 … 六) by their titles, as printed or in a known or close wording.
+"""Find the six sections (一 … 六) by the structure of the report, not by their exact titles.
 
-A heading candidate is a short line (a heading of any level, or none) or a one-cell table row. Each
-is scored against every section's official title and variants; a title must contain the section's
-keywords, so a narrative sub-heading ("三、主动公开工作情况") is not taken for a section. The best
-candidate wins each section; the printed ordinal is kept for SECTION-ORDER.
+A heading candidate is a short line (a heading of any level, or none) or a one-cell table row.
+Each candidate is weighed for each section (``layouts/sections.yaml``):
+
+* the title: similarity to the official title and its known variants, or a word that names the
+  section (五、存在问题及明年打算);
+* the printed ordinal: the section's own number, and whether it continues the ordinals printed
+  around it (一总体情况 … 二、…);
+* the section's table (表二/三/四), found by its own header (:func:`..tables.table_anchors`),
+  standing between the heading and the next numbered heading — or elsewhere;
+* the words of the section's first paragraphs (问题/改进 for 五, 信息处理费 for 六 …).
+
+The sections are then assigned to candidates in document order so that the evidence is greatest
+(a small dynamic programme), so a sub-heading numbered like a section ("三、主动公开工作情况" inside
+总体情况) does not take the place of the heading that holds 表二. A section printed out of order
+is still found when its title leaves no doubt. A table section printed without any heading is
+mapped to its table (``SectionHit.inferred``); the heading-less text sections are missing.
+
+Numbered headings that start no section are kept (:class:`StrayHeading`): a part of a section
+split in two (五、存在的主要问题 / 六、改进措施 / 七、其他需要报告的事项), a repeated title, or a
+sub-heading numbered like a section.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from ..document import Block
-from ..layout import SectionSpec
-from ..report import SectionHit
+from ..layout import SectionSpec, heading_rules
+from ..report import SectionHit, StrayHeading
 from .labels import cosmetic, matchable
 
-_NUMBERED = re.compile(r"^\s*第?(?P<num>[一二三四五六七八九十]{1,2})\s*[、.．,，:：]\s*(?P<body>.+)$")
-_SUB_ORDINAL = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、.．])")
+NUMERALS = "一二三四五六七八九十"
+_TOP = re.compile(
+    r"^\s*(?:第\s*(?P<part>[一二三四五六七八九十]{1,2})\s*(?:部分|章|节)\s*[、.．,，:：]?\s*"
+    r"|(?P<num>[一二三四五六七八九十]{1,2})\s*(?P<sep>[、.．,，:：]|\s)\s*)(?P<body>.+)$"
+)
+# "一总体情况": an ordinal glued to its title; taken only when the title alone is clear
+_GLUED = re.compile(r"^\s*(?P<num>[一二三四五六七八九十])(?P<body>[^\d、.．,，:：\s是要年次个些批方].+)$")
+_SUB_ORDINAL = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 _ROW_LIKE = re.compile(r"(?:\s[+-]?\d[\d,.]*){2,}\s*$")
 _MAX_TITLE = 48
-NUMERALS = "一二三四五六七八九十"
+_NAMING = 60.0  # title similarity from which a title names the section by itself
+_CUE_SPAN = 1500  # characters of a section's text searched for its content cues
 # inline titles in run-together crawler text: "…监督保障方面…。二、主动公开政府信息情况第二十条…"
 _INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六][、.．]")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    index: int  # block index
+    text: str  # the heading as printed (width folded, markup stripped)
+    number: str | None  # top-level ordinal, if printed
+    body: str  # the title without its ordinal
+    glued: bool = False  # ordinal glued to the title without a separator
+    caption: bool = False  # a table caption (表二 …): names a table, starts no section
 
 
 def _heading_text(block: Block) -> str | None:
     if block.kind == "row":
         texts = [c.text for c in block.cells if c.text.strip()]
-        return texts[0] if len(texts) == 1 else None
+        return unicodedata.normalize("NFKC", texts[0]).strip() if len(texts) == 1 and len(texts[0]) <= 2 * _MAX_TITLE else None
     if len(block.text) > 2 * _MAX_TITLE:
         return None
-    text = unicodedata.normalize("NFKC", block.text).strip().strip("*").strip()
-    if len(text) > _MAX_TITLE or _ROW_LIKE.search(text) or _SUB_ORDINAL.match(text):
-        return None  # too long, a table row in text, or a sub-heading such as "（一）主动公开"
+    text = unicodedata.normalize("NFKC", block.text).strip().strip("*#").strip()
+    if len(text) > _MAX_TITLE or _ROW_LIKE.search(text):
+        return None  # too long, or a table row in text
     return text
 
 
-@lru_cache(maxsize=64)
-def _forms(section: SectionSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The section's keywords and its title forms (official and variants), folded once."""
-    return tuple(cosmetic(k) for k in section.keywords), tuple(matchable(f) for f in (section.label, *section.variants))
-
-
-def _score(folded: str, key: str, section: SectionSpec) -> float:
-    """Similarity of a candidate title (``folded`` = cosmetic, ``key`` = matchable form) to a section."""
-    keywords, forms = _forms(section)
-    if not all(k in folded for k in keywords):
-        return 0.0
-    best = 0.0
-    for official in forms:
-        if key == official:
-            return 100.0
-        score = fuzz.ratio(key, official)
-        if official in key and len(key) <= len(official) + 8:
-            score = max(score, 90.0)
-        best = max(best, score)
-    return best
-
-
-def find_sections(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> tuple[dict[str, SectionHit], list[tuple[str, int | None]]]:
-    scored: list[tuple[float, int, SectionSpec, str | None, str]] = []
-    numbered: list[tuple[int, str]] = []
+def _candidates(blocks: list[Block]) -> list[_Candidate]:
+    caption = re.compile(heading_rules().caption)
+    found = []
     for index, block in enumerate(blocks):
         text = _heading_text(block)
         if not text:
             continue
-        match = _NUMBERED.match(text)
-        number, body = (match.group("num"), match.group("body")) if match else (None, text)
-        if number:
-            numbered.append((index, text))
-        threshold = 75.0 if number else 92.0
-        folded, key = cosmetic(body), matchable(body)
-        for section in sections:
-            score = _score(folded, key, section)
-            if score >= threshold:
-                scored.append((score, index, section, number, text))
-    hits: dict[str, SectionHit] = {}
-    used: set[int] = set()
-    # best score first; among equals, the one numbered as in the format, then the first in the text
-    for score, index, section, number, text in sorted(scored, key=lambda s: (-s[0], s[3] != s[2].number, s[1])):
-        if section.key in hits or index in used:
+        match = _TOP.match(text)
+        if match:
+            found.append(_Candidate(index, text, match.group("part") or match.group("num"), match.group("body").strip()))
             continue
-        used.add(index)
-        block = blocks[index]
+        if _SUB_ORDINAL.match(text):
+            found.append(_Candidate(index, text, None, text))  # (一)… : only an unmistakable title counts
+            continue
+        match = _GLUED.match(text)
+        if match:
+            found.append(_Candidate(index, text, match.group("num"), match.group("body").strip(), glued=True))
+            continue
+        found.append(_Candidate(index, text, None, text, caption=bool(caption.match(text))))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _forms(section: SectionSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The section's title forms (official and variants, matchable) and title cues, folded once."""
+    return tuple(dict.fromkeys(matchable(f) for f in (section.label, *section.variants))), tuple(cosmetic(c) for c in section.title_cues)
+
+
+@lru_cache(maxsize=4096)
+def title_score(body: str, section: SectionSpec) -> float:
+    """How well a printed title (without its ordinal) names ``section``: 0–100."""
+    key = matchable(body)
+    if not key:
+        return 0.0
+    forms, cues = _forms(section)
+    best = 0.0
+    for form in forms:
+        if key == form:
+            return 100.0
+        score = fuzz.ratio(key, form)
+        if form in key and len(key) <= len(form) + 12:
+            score = max(score, 90.0)  # the title with an addition: 二、主动公开政府信息情况（有关情况附表）
+        elif key in form and len(key) >= 4:
+            score = max(score, 80.0)  # a shortened title: 五、存在的主要问题
+        best = max(best, score)
+    if best < 65 and any(cue in key for cue in cues):
+        best = 65.0
+    return best
+
+
+def ordinal_value(number: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20."""
+    if len(number) == 1:
+        return NUMERALS.index(number) + 1
+    if number[0] == "十":
+        return 10 + NUMERALS.index(number[1]) + 1
+    return (NUMERALS.index(number[0]) + 1) * 10 + (NUMERALS.index(number[1]) + 1 if number[1] != "十" else 0)
+
+
+def _sequence(candidates: list[_Candidate]) -> list[bool]:
+    """Whether each numbered candidate continues the ordinals of the numbered ones around it."""
+    numbered = [i for i, c in enumerate(candidates) if c.number]
+    values = [ordinal_value(candidates[i].number) for i in numbered]
+    result = [False] * len(candidates)
+    for position, i in enumerate(numbered):
+        value = values[position]
+        before = values[position - 1] == value - 1 if position else value == 1
+        after = position + 1 < len(values) and values[position + 1] == value + 1
+        result[i] = before or after
+    return result
+
+
+def _span_ends(candidates: list[_Candidate], total: int) -> list[int]:
+    """The block index where each candidate's text ends: the next numbered (or captionless) heading."""
+    ends = [total] * len(candidates)
+    following = total
+    for i in range(len(candidates) - 1, -1, -1):
+        ends[i] = following
+        if candidates[i].number and not candidates[i].glued:
+            following = candidates[i].index
+    return ends
+
+
+def _span_text(blocks: list[Block], start: int, end: int) -> str:
+    pieces, size = [], 0
+    for block in blocks[start + 1 : end]:
+        if block.kind == "row":
+            continue
+        pieces.append(block.text)
+        size += len(block.text)
+        if size > _CUE_SPAN:
+            break
+    return cosmetic("".join(pieces)[:_CUE_SPAN])
+
+
+def _scores(
+    blocks: list[Block], candidates: list[_Candidate], sections: tuple[SectionSpec, ...], anchors: dict[str, int]
+) -> list[list[float | None]]:
+    """Evidence that candidate i starts section j; None where the candidate cannot start it."""
+    rules = heading_rules()
+    weights = rules.weights
+    sequence = _sequence(candidates)
+    ends = _span_ends(candidates, len(blocks))
+    matrix: list[list[float | None]] = []
+    for i, candidate in enumerate(candidates):
+        row: list[float | None] = []
+        content: str | None = None
+        for section in sections:
+            if candidate.caption or (candidate.number is None and not _has_cue(candidate.body, section)):
+                row.append(None)  # most short lines of a narrative: no word of this section's titles
+                continue
+            title = title_score(candidate.body, section)
+            if candidate.number is None or candidate.glued:
+                threshold = rules.accept_unnumbered if candidate.number is None else 80.0
+                if title < threshold:
+                    row.append(None)
+                    continue
+            score = title
+            if candidate.number:
+                score += weights["ordinal"] if candidate.number == section.number else weights["other_ordinal"]
+                if sequence[i]:
+                    score += weights["sequence"]
+            # a title that does not name the section needs the section's own evidence: its table, or its words
+            evidence = title >= _NAMING
+            anchor = anchors.get(section.table) if section.table else None
+            if anchor is not None:
+                inside = candidate.index < anchor < ends[i]
+                score += weights["table_inside"] if inside else weights["table_elsewhere"]
+                evidence = evidence or inside
+            if section.content_cues:
+                if content is None:
+                    content = _span_text(blocks, candidate.index, ends[i])
+                cues = sum(1 for cue in _content_cues(section) if cue in content)
+                score += weights["content_cue"] * min(cues, 3)
+                evidence = evidence or cues > 0
+            if not evidence:
+                row.append(None)
+                continue
+            row.append(score if score >= rules.accept else None)
+        matrix.append(row)
+    return matrix
+
+
+def _has_cue(body: str, section: SectionSpec) -> bool:
+    folded = cosmetic(body)
+    return any(cue in folded for cue in _forms(section)[1])
+
+
+@lru_cache(maxsize=64)
+def _content_cues(section: SectionSpec) -> tuple[str, ...]:
+    return tuple(cosmetic(c) for c in section.content_cues)
+
+
+def _assign(matrix: list[list[float | None]], sections: int) -> dict[int, int]:
+    """Sections to candidates in document order, the total evidence greatest: {section: candidate}."""
+    # best[j] = (score, assignment) using sections < j, the last one before the current candidate
+    best: list[tuple[float, tuple[tuple[int, int], ...]]] = [(0.0, ())] * (sections + 1)
+    for i, row in enumerate(matrix):
+        new = list(best)
+        for j, score in enumerate(row):
+            if score is None:
+                continue
+            total = best[j][0] + score
+            if total > new[j + 1][0]:
+                new[j + 1] = (total, best[j][1] + ((j, i),))
+        for j in range(1, sections + 1):  # prefix maxima: a later section may follow any earlier one
+            if new[j - 1][0] > new[j][0]:
+                new[j] = new[j - 1]
+        best = new
+    return dict(best[sections][1])
+
+
+def find_sections(
+    blocks: list[Block], sections: tuple[SectionSpec, ...], anchors: dict[str, int] | None = None
+) -> tuple[dict[str, SectionHit], list[StrayHeading]]:
+    anchors = anchors or {}
+    candidates = _candidates(blocks)
+    matrix = _scores(blocks, candidates, sections, anchors)
+    assigned = _assign(matrix, len(sections))
+    used = set(assigned.values())
+    rules = heading_rules()
+    for j, section in enumerate(sections):  # out of order, but unmistakable
+        if j in assigned:
+            continue
+        best = max(
+            (
+                (title_score(c.body, section), i)
+                for i, c in enumerate(candidates)
+                if i not in used and not c.caption and matrix[i][j] is not None
+            ),
+            default=None,
+        )
+        if best and best[0] >= rules.out_of_order:
+            assigned[j] = best[1]
+            used.add(best[1])
+    hits: dict[str, SectionHit] = {}
+    for j, i in assigned.items():
+        section, candidate = sections[j], candidates[i]
+        block = blocks[candidate.index]
         hits[section.key] = SectionHit(
             key=section.key,
             official=section.label,
-            title=text,
+            title=candidate.text,
             line=block.line,
             page=block.page,
-            block=index,
-            number=number,
+            block=candidate.index,
+            number=candidate.number,
+        )
+    for section in sections:  # a table printed without the heading of its section
+        anchor = anchors.get(section.table) if section.table else None
+        if section.key in hits or anchor is None:
+            continue
+        if any(h.block == anchor for h in hits.values()):
+            continue
+        block = blocks[anchor]
+        hits[section.key] = SectionHit(
+            key=section.key, official=section.label, title="", line=block.line, page=block.page, block=anchor, number=None, inferred=True
         )
     order = sorted(hits.values(), key=lambda h: h.block)
     for hit, following in zip(order, order[1:] + [None]):
         end = following.block if following else len(blocks)
-        hit.text = "\n".join(b.text for b in blocks[hit.block + 1 : end] if b.kind != "row")
-    stray = [(text, blocks[i].line) for i, text in numbered if i not in used]
+        start = hit.block if hit.inferred else hit.block + 1
+        hit.text = "\n".join(b.text for b in blocks[start:end] if b.kind != "row")
+    stray = [
+        StrayHeading(c.text, c.number, blocks[c.index].line, blocks[c.index].page, c.index, _within(order, c.index))
+        for i, c in enumerate(candidates)
+        if c.number and not c.glued and i not in used
+    ]
     return hits, stray
+
+
+def _within(order: list[SectionHit], index: int) -> str | None:
+    """The section whose text holds block ``index``."""
+    inside = None
+    for hit in order:
+        if hit.block < index:
+            inside = hit.key
+    return inside
 
 
 @lru_cache(maxsize=4)

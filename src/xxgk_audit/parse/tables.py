@@ -22,14 +22,13 @@ from ..document import Block, CellText, Document
 from ..layout import BlockSpec, CellSpec, Layout, RowSpec, TableSpec
 from ..report import Cell, Inseparable, LabelVariant, MissingRow, Report, SectionHit, Source, Unmapped
 from . import flat
-from .labels import LabelMatch, LabelMatcher, cosmetic
+from .labels import LabelMatch, LabelMatcher, cosmetic, matchable
 from .values import fold_cell, is_value_like, parse_value
 
 _ROWIZE = re.compile(
     r"^(?P<label>.*?[^\d\s.,+\-])?(?P<values>(?:\s*(?:[+-]?\d[\d,]*(?:\.\d+)?|—|/))+)\s*$"
 )
 _VALUE_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
-_T4_HEADER_WORDS = re.compile("行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果|维持|纠正|其他|尚未|审结|总计")
 _MAX_ROW_LABEL = 40  # longer lines ending in a number are narrative, not table rows
 _IMPLAUSIBLE = (10**9, 10**11)  # (counts, 万元 amounts): larger values are digits run together
 _FUZZY_SWITCH = 90.0  # similarity needed to recognise a row of another table than the current one
@@ -66,15 +65,86 @@ def _matchers(layout: Layout) -> _Matchers:
         rows[key] = LabelMatcher((r.label, (b, r), r.variants) for b in table.blocks for r in b.rows if r.label)
         labels = [*table.header_labels, *(c.label for b in table.blocks for c in b.columns)]
         labels += [b.label_column for b in table.blocks if b.label_column]
-        if key == "t4":
-            labels += [c.label.removeprefix(c.group or "") for c in table.blocks[0].columns]
-            labels += ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        labels += table.outcome_labels
         headers[key] = LabelMatcher((label, key, ()) for label in dict.fromkeys(labels))
         for block in table.blocks:
             columns[(key, block.key)] = LabelMatcher((c.label, i, ()) for i, c in enumerate(block.columns))
             if block.header:
                 block_entries.append((block.header, (key, block), ()))
     return _Matchers(rows, headers, columns, LabelMatcher(block_entries))
+
+
+@lru_cache(maxsize=4)
+def _header_rest_patterns(layout: Layout) -> dict[str, re.Pattern[str]]:
+    return {
+        key: re.compile("|".join(re.escape(cosmetic(w)) for w in table.header_words if cosmetic(w)))
+        for key, table in layout.tables.items()
+        if any(m.header_only for m in table.markers)
+    }
+
+
+def marker_table(layout: Layout, joined: str) -> str | None:
+    """The table a row or line announces by its markers (``layout.yaml``), given its folded text."""
+    for key, table in layout.tables.items():
+        for marker in table.markers:
+            if not all(cosmetic(w) in joined for w in marker.words):
+                continue
+            if marker.max_chars is not None and len(joined) > marker.max_chars:
+                continue
+            if marker.header_only and len(_header_rest_patterns(layout)[key].sub("", joined)) > marker.rest_chars:
+                continue
+            return key
+    return None
+
+
+@lru_cache(maxsize=4)
+def _header_gate(layout: Layout) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(cosmetic(g) for t in layout.tables.values() for g in t.header_gate))
+
+
+def _block_header(layout: Layout, text: str) -> LabelMatch | None:
+    """A block header of 表二 (第二十条第（一）项 …), printed exactly or nearly so."""
+    folded = cosmetic(text) if len(text) <= 40 else ""
+    if not folded or not any(g in folded for g in _header_gate(layout)):
+        return None
+    return _matchers(layout).blocks.match(text)
+
+
+@lru_cache(maxsize=4)
+def _anchor_rows(layout: Layout) -> dict[str, str]:
+    """Row labels distinctive enough to announce their table on their own (matchable form → table)."""
+    rows: dict[str, str] = {}
+    for key, table in layout.tables.items():
+        for block in table.blocks:
+            for row in block.rows:
+                form = matchable(row.label) if row.label else ""
+                if row.data and len(form) >= 8:
+                    rows.setdefault(form, key)
+    return rows
+
+
+def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
+    """The first block of each table, found by the table's own header or a distinctive row label,
+    independently of the section heading above it (which may be misspelled, renamed or absent)."""
+    anchors: dict[str, int] = {}
+    rows = _anchor_rows(layout)
+    for index, block in enumerate(blocks):
+        if len(anchors) == len(layout.tables):
+            break
+        texts = [c.text for c in block.cells if c.text.strip()] if block.kind == "row" else [block.text]
+        found = None
+        for text in texts[:3]:
+            hit = _block_header(layout, text)
+            if hit:
+                found = hit.target[0]
+                break
+        if found is None and sum(len(t) for t in texts) <= 400:
+            found = marker_table(layout, cosmetic("".join(texts)))
+        if found is None and block.kind == "row" and texts:
+            found = rows.get(matchable(texts[0])) if len(texts) > 1 else None
+        if found is not None and found not in anchors:
+            anchors[found] = index
+    return anchors
 
 
 def _kind(cell: CellText) -> str:
@@ -125,7 +195,7 @@ class TableParser:
 
     # -- reading -----------------------------------------------------------------------------
     def read(self, blocks: list[Block], sections: dict[str, SectionHit]) -> None:
-        headings = {hit.block: hit.key for hit in sections.values()}
+        headings = {hit.block: hit.key for hit in sections.values() if not hit.inferred}
         for index, block in enumerate(blocks):
             self.order = index
             if index in headings:
@@ -145,7 +215,7 @@ class TableParser:
     def _marker(self, texts: list[str], where: Block) -> bool:
         """Switch context on a table's own header text; True when the row is only a header."""
         for text in texts:
-            hit = self.m.blocks.match(text) if ("条" in text or "項" in text or "项" in text) else None
+            hit = _block_header(self.layout, text)
             if hit:
                 table, block = hit.target
                 self._enter(table, block)
@@ -153,12 +223,9 @@ class TableParser:
                     cells = tuple(c.key for c in self.layout.cells.values() if c.table == table and c.block == block.key)
                     self._variant("block", hit, cells, Source(self.document.path, where.line, where.page, text=text))
                 return len([t for t in texts if t.strip()]) == 1
-        joined = cosmetic("".join(texts))
-        if "勾稽关系" in joined or ("申请人情况" in joined and len(joined) <= 60):
-            self._enter("t3")
-            return False
-        if "行政复议" in joined and "行政诉讼" in joined and len(_T4_HEADER_WORDS.sub("", joined)) <= 4:
-            self._enter("t4")
+        table = marker_table(self.layout, cosmetic("".join(texts)))
+        if table is not None:
+            self._enter(table)
         return False
 
     def _header(self, cells: list[CellText]) -> bool:

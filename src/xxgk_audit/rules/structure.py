@@ -8,11 +8,10 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from ..document import strip_tags
+from ..document import place, strip_tags
 from ..layout import CellSpec, Layout
 from ..parse.labels import cosmetic
 from ..parse.metadata import text_years
-from ..parse.sections import NUMERALS
 from ..parse.values import parse_value
 from ..report import Source
 from .registry import AuditContext, location, rule
@@ -68,24 +67,32 @@ def section_missing(ctx: AuditContext):
 @rule("SECTION-TITLE-VARIANT", "info", "structure")
 def section_title_variant(ctx: AuditContext):
     """国办公开办函〔2021〕30号年度报告格式：六个部分的标题有统一写法。"""
+    layout = ctx.report.layout
     for hit in sorted(ctx.report.sections.values(), key=lambda h: h.block):
-        if hit.is_variant:
-            yield ctx.finding(
-                "SECTION-TITLE-VARIANT",
-                f"第{hit.official.split('、')[0]}部分标题为“{hit.title}”，格式规定为“{hit.official}”",
-                locations=[location(None, _heading_source(ctx, hit), ctx.file)],
-                subject=f"{hit.key}:{hit.title}",
-            )
+        if not hit.is_variant:
+            continue
+        number = hit.official.split("、")[0]
+        if hit.inferred:
+            table = layout.tables[layout.section(hit.key).table]
+            message = f"第{number}部分没有印出标题（格式规定为“{hit.official}”），{table.name}从{place(hit.line, hit.page)}起直接列出"
+        else:
+            message = f"第{number}部分标题为“{hit.title}”，格式规定为“{hit.official}”"
+        yield ctx.finding(
+            "SECTION-TITLE-VARIANT",
+            message,
+            locations=[location(None, _heading_source(ctx, hit), ctx.file)],
+            subject=f"{hit.key}:{hit.title}",
+        )
 
 
 def _heading_source(ctx: AuditContext, hit) -> Source:
-    return Source(ctx.file, hit.line, hit.page, text=hit.title)
+    return Source(ctx.file, hit.line, hit.page, text=hit.title or None)
 
 
 @rule("SECTION-ORDER", "warning", "structure")
 def section_order(ctx: AuditContext):
     """国办公开办函〔2021〕30号年度报告格式：六个部分按一至六的顺序编排，编号不得重复或改动。"""
-    hits = sorted(ctx.report.sections.values(), key=lambda h: h.block)
+    hits = sorted((h for h in ctx.report.sections.values() if not h.inferred), key=lambda h: h.block)
     problems = []
     official_order = [s.key for s in ctx.report.layout.sections]
     keys = [h.key for h in hits]
@@ -95,15 +102,14 @@ def section_order(ctx: AuditContext):
         official_number = hit.official.split("、")[0]
         if hit.number and hit.number != official_number:
             problems.append(f"“{hit.title}”编号为“{hit.number}”，应为“{official_number}”")
-    repeated = [(text, line) for text, line in ctx.report.stray_headings if any(_same_title(text, h.title) for h in hits)]
+    strays = ctx.report.stray_headings
+    repeated = [s for s in strays if any(_same_title(s.title, h.title) for h in hits)]
     if repeated:
-        places = "、".join(f"“{text}”（第{line}行）" if line else f"“{text}”" for text, line in repeated[:6])
+        places = "、".join(f"“{s.title}”（{place(s.line, s.page)}）" for s in repeated[:6])
         problems.append(f"标题{places}重复出现，疑似多份报告拼接或内容重复")
-    numbers = Counter(h.number for h in hits if h.number)
-    numbers.update(_stray_numbers(ctx))
-    doubled = [n for n, count in numbers.items() if count > 1]
-    if doubled and not repeated:
-        problems.append("编号“" + "”“".join(sorted(doubled, key=NUMERALS.index)) + "”重复使用")
+    for stray in _split_parts(ctx, hits):
+        section = ctx.report.layout.section(stray.within)
+        problems.append(f"“{stray.title}”是第{section.number}部分“{section.body}”的一部分，却单独编号，其后各部分的编号随之顺延")
     if problems:
         yield ctx.finding(
             "SECTION-ORDER",
@@ -117,13 +123,24 @@ def _same_title(a: str, b: str) -> bool:
     return cosmetic(a) == cosmetic(b)
 
 
-def _stray_numbers(ctx: AuditContext) -> list[str]:
-    numbers = []
-    for text, _ in ctx.report.stray_headings:
-        match = re.match(r"^\s*第?([一二三四五六七八九十]{1,2})", text)
-        if match:
-            numbers.append(match.group(1))
-    return numbers
+def _split_parts(ctx: AuditContext, hits) -> list:
+    """Stray numbered headings that continue the numbering of the sections around them: a section
+    printed as two numbered parts (五、存在的主要问题 / 六、改进措施 / 七、其他需要报告的事项)."""
+    from ..parse.sections import ordinal_value
+
+    numbered = [h for h in hits if h.number]
+    parts = []
+    for stray in ctx.report.stray_headings:
+        if stray.within is None:
+            continue
+        before = [h for h in numbered if h.block < stray.block]
+        after = [h for h in numbered if h.block > stray.block]
+        if not before or not after:
+            continue
+        value = ordinal_value(stray.number)
+        if ordinal_value(before[-1].number) == value - 1 and ordinal_value(after[0].number) == value + 1:
+            parts.append(stray)
+    return parts
 
 
 @rule("TABLE-MISSING", "error", "structure")
