@@ -28,8 +28,11 @@ MEMO_META_MIME = "application/vnd.xxgk-audit.memo+json"
 MEMO_TITLE = "政府信息公开工作年度报告审核备忘录"
 TABLE_STATUS = {"found": "已读取", "missing": "缺失", "inseparable": "数字连写无法读取"}
 CELL_STATUS = {"number": "数字", "blank": "空白", "text": "文字", "missing": "缺失", "unreadable": "无法读取"}
-CHECK_STATUS = {"pass": "通过", "fail": "不通过", "unknown": "无法判断（有空白单元格）", "absent": "未读取（表格缺失）"}
-CHECK_CLASS = {"pass": "xxgk-st-pass", "fail": "xxgk-st-fail", "unknown": "xxgk-st-unknown", "absent": "xxgk-st-absent"}
+CHECK_STATUS = {
+    "pass": "通过", "fail": "不通过", "unknown": "无法判断（有空白单元格）", "absent": "未读取（表格缺失）",
+    "assumed": "未核对（原文数字连写，已按此关系拆分）",
+}
+CHECK_CLASS = {"pass": "xxgk-st-pass", "fail": "xxgk-st-fail", "unknown": "xxgk-st-unknown", "absent": "xxgk-st-absent", "assumed": "xxgk-st-unknown"}
 EQUATIONS = {
     "T3-BAL": "一 + 二 ＝ （七）总计 + 四",
     "T3-RESULT-SUM": "（七）总计 ＝ 各项办理结果之和",
@@ -232,7 +235,7 @@ def checks_html(ctx: MemoContext) -> str:
     tally = defaultdict(int)
     for check in checks:
         tally[check.status] += 1
-    summary = "，".join(f"{CHECK_STATUS[s].split('（')[0]} {tally[s]} 项" for s in ("pass", "fail", "unknown", "absent") if tally[s])
+    summary = "，".join(f"{CHECK_STATUS[s].split('（')[0]} {tally[s]} 项" for s in ("pass", "fail", "unknown", "assumed", "absent") if tally[s])
     rows = []
     for number_, check in enumerate(checks, 1):
         difference = None

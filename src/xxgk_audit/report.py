@@ -41,6 +41,7 @@ class Cell:
     status: str  # number | blank | text | missing | unreadable
     source: Source | None = None
     note: str | None = None
+    origin: str | None = None  # how the parser placed it, where not printed in a cell of its own (see parse/tables.py)
 
     @property
     def raw(self) -> str | None:
@@ -134,6 +135,7 @@ class Report:
     inseparable: list[Inseparable] = field(default_factory=list)
     missing_rows: list[MissingRow] = field(default_factory=list)
     subtotals: dict[str, list[Cell]] = field(default_factory=dict)  # values printed on label-only rows
+    split_equations: list = field(default_factory=list)  # EquationInstances used to split run-together digits
     document: Document | None = field(default=None, repr=False)
 
     @property

@@ -53,7 +53,8 @@ EDITS = {
     "CELL-NOT-NUMBER": lambda t: set_row_value(t, "2.重复申请", 1, "不详"),
     "CELL-NEGATIVE": lambda t: set_t4_value(set_t4_value(t, "review.pending", "-1"), "review.total", "-1"),
     "CELL-NOT-INTEGER": lambda t: set_t4_value(set_t4_value(t, "review.pending", "1.5"), "review.total", "1.5"),
-    "CELLS-INSEPARABLE": lambda t: re.sub(r"\n0(\t0){14}\n", "\n10203120001200000\n", t),
+    # 17 digits for 15 cells, two splits that both satisfy 总计 = 四种结果: 1 10 0 0 11 … / 11 0 0 0 11 …
+    "CELLS-INSEPARABLE": lambda t: re.sub(r"\n0(\t0){14}\n", "\n11000110000000000\n", t),
     "LABEL-VARIANT": lambda t: t,
     "UNMAPPED-CONTENT": lambda t: replace_line(t, "四、结转下年度继续办理", "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0\t\n五、另行统计的申请\t\t3\t0\t0\t0\t0\t0\t3"),
     "FORMAT-OUTDATED": lambda t: t.replace("2023 年政府信息公开工作年度报告", "2019 年政府信息公开工作年度报告").replace("2023", "2019"),

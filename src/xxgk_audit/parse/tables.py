@@ -15,19 +15,21 @@ go to :mod:`.flat`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..document import Block, CellText, Document
 from ..layout import BlockSpec, CellSpec, Layout, RowSpec, TableSpec
 from ..report import Cell, Inseparable, LabelVariant, MissingRow, Report, SectionHit, Source, Unmapped
-from . import flat
+from . import flat, splitting
 from .labels import LabelMatch, LabelMatcher, cosmetic, matchable
 from .values import fold_cell, is_value_like, parse_value
 
 _ROWIZE = re.compile(
     r"^(?P<label>.*?[^\d\s.,+\-])?(?P<values>(?:\s*(?:[+-]?\d[\d,]*(?:\.\d+)?|—|/))+)\s*$"
 )
+_RUN = re.compile(r"\s*\d[\d\s]*")  # digits that may hold several cells
 _VALUE_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 _MAX_ROW_LABEL = 40  # longer lines ending in a number are narrative, not table rows
 _IMPLAUSIBLE = (10**9, 10**11)  # (counts, 万元 amounts): larger values are digits run together
@@ -45,6 +47,11 @@ class RowEvent:
     order: int
     match: LabelMatch | None = None
     placed_by_order: bool = False
+    options: list[list[CellText]] | None = None  # digits run together: the splits still possible
+    split: str | None = None  # how a run was split (splitting.HOW_*), for the cells' note
+    group: int | None = None  # 表四 printed as one row per group: the group's index
+    inserted: CellText | None = None  # a value printed outside its row, placed by the equations
+    run: CellText | None = None  # the cell whose digits run together
 
 
 @dataclass
@@ -53,6 +60,7 @@ class _Matchers:
     headers: dict[str, LabelMatcher[str]]
     columns: dict[tuple[str, str | None], LabelMatcher[int]]
     blocks: LabelMatcher[tuple[str, BlockSpec]]
+    groups: dict[str, LabelMatcher[int]]  # 表四's groups, for a table printed as one row per group
 
 
 @lru_cache(maxsize=4)
@@ -71,7 +79,8 @@ def _matchers(layout: Layout) -> _Matchers:
             columns[(key, block.key)] = LabelMatcher((c.label, i, ()) for i, c in enumerate(block.columns))
             if block.header:
                 block_entries.append((block.header, (key, block), ()))
-    return _Matchers(rows, headers, columns, LabelMatcher(block_entries))
+    groups = {key: LabelMatcher((label, i, ()) for i, label in enumerate(_t4_groups(table))) for key, table in layout.tables.items() if _t4_groups(table)}
+    return _Matchers(rows, headers, columns, LabelMatcher(block_entries), groups)
 
 
 @lru_cache(maxsize=4)
@@ -145,6 +154,39 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
         if found is not None and found not in anchors:
             anchors[found] = index
     return anchors
+
+
+# notes on cells placed or split by the parser (shown beside the value in the memo)
+_NOTES = {
+    "by_order": "原文此行数值没有行标签，按其在表中的先后顺序归入本行",
+    "split_count": "原文数字连写为“{run}”，按本行的单元格个数拆分",
+    "split_row": "原文数字连写为“{run}”，按本行的合计关系唯一拆分（该关系因此不作核对）",
+    "split_table": "原文数字连写为“{run}”，按表内勾稽关系唯一拆分（相关关系因此不作核对）",
+    "inserted": "原文此行缺一个数值，该数值印在表格上方，按勾稽关系确定其位置",
+}
+
+
+def _join_notes(first: str, second: str | None) -> str:
+    return f"{first}；{second}" if second else first
+
+
+@lru_cache(maxsize=8)
+def _t4_groups(table: TableSpec) -> tuple[str, ...]:
+    """表四's groups (行政复议, 未经复议直接起诉, 复议后起诉) in the order of its cells."""
+    return tuple(dict.fromkeys(c.group_label for b in table.blocks for c in b.columns if c.group_label))
+
+
+def _lost_cell(event: RowEvent, values: list[CellText], usual: int | None) -> bool:
+    """A row printed with one cell fewer than the table's other rows, whose values were aligned by
+    taking an empty padding cell for a blank value: a cell was lost, its place is not known."""
+    if usual is None or event.source.kind != "row" or len(event.source.cells) >= usual:
+        return False
+    return not values[0].text.strip() or not values[-1].text.strip()
+
+
+def _piece_cell(cell: CellText, piece) -> CellText:
+    column = None if cell.column is None else cell.column + piece.offset
+    return CellText(piece.text, line=cell.line, page=cell.page, column=column)
 
 
 def _kind(cell: CellText) -> str:
@@ -275,6 +317,8 @@ class TableParser:
                 self._event(RowEvent(self.context, None, None, "", cells, block, self.order))
             return
         hit, end = self._match_label(cells, labels, has_values=True)
+        if hit is None and self._group_row(block, cells, labels):
+            return
         wrapped = None
         if hit is None and fragments and labels:
             hit, end, wrapped = self._match_wrapped(fragments, cells, labels)
@@ -289,6 +333,21 @@ class TableParser:
             return  # a label standing alone (a fragment of a wrapped label): nothing to place
         label = wrapped or " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited) or fold_cell(cells[end].text)
         self._labeled(table, spec_block, row, label, values, block, hit_match=self._last_match)
+
+    def _group_row(self, block: Block, cells: list[CellText], labels: list[int]) -> bool:
+        """A row of 表四 printed with one group's values (行政复议 | 1 | 0 | 0 | 0 | 1)."""
+        for table, matcher in self.m.groups.items():
+            if self.context not in (table, None):
+                continue
+            hit = matcher.match(cells[labels[-1]].text)
+            if hit is None:
+                continue
+            self._enter(table)
+            label = fold_cell(cells[labels[-1]].text)
+            event = RowEvent(table, None, None, label, cells[labels[-1] + 1 :], block, self.order, hit, group=hit.target)
+            self._event(event)
+            return True
+        return False
 
     def _blank_row(self, block: Block, cells: list[CellText], labels: list[int]) -> bool:
         """A row of the layout printed with all its cells blank: placed, so that each blank is seen.
@@ -412,84 +471,207 @@ class TableParser:
     def finish(self) -> None:
         for key, table in self.layout.tables.items():
             if self.flat_rows[key]:
-                self._finish_flat(table)
-            else:
-                self._finish_rows(table)
+                self._events_from_flat(table)
+            self._finish_rows(table)
+
+    def _events_from_flat(self, table: TableSpec) -> None:
+        """Rows found in run-together text become row events like any other (values or splits)."""
+        for item in self.flat_rows[table.key]:
+            if item.unmapped:
+                source = Source(self.document.path, item.line, None, None, None, item.raw, item.column)
+                self.report.unmapped.append(Unmapped(table.key, item.raw, f"{table.name}中有数字无法对应到任何行", source))
+                continue
+            spec_block = item.block or table.blocks[0]
+            row = item.row if item.row is not None else (None if table.key == "t4" else spec_block.rows[0])
+            run = CellText(item.raw, line=item.line, column=item.column)
+            holder = Block("text", item.raw, line=item.line, column=item.column)
+            event = RowEvent(table.key, spec_block if row is not None else None, row, item.label, [run], holder, self.order)
+            if item.values is not None and not _RUN.fullmatch(item.raw):  # numbers and blank marks printed apart
+                event.values = item.values
+            self._event(event)
 
     def _finish_rows(self, table: TableSpec) -> None:
         events = self.events[table.key]
         placed: dict[tuple[str | None, str | None], RowEvent] = {}
-        inseparable: list[RowEvent] = []
+        short: list[tuple[tuple, RowEvent, list[CellText]]] = []  # rows one value short
+        usual = None
+        if self.document.format in ("txt", "md"):  # converted tables, whose rows may lose a cell
+            widths = Counter(len(e.source.cells) for e in events if e.row is not None and e.source.kind == "row")
+            usual = widths.most_common(1)[0][0] if widths else None
         if table.key == "t4":
-            spec_block = table.blocks[0]
-            for event in (e for e in events if e.row is None):
-                values, joined = self._row_values(event, len(spec_block.columns))
-                if joined:
-                    inseparable.append(event)
-                elif values is None:
-                    self._unmapped_event(event, table, "无法对应到表四：数值个数与表四的15列不符")
-                elif (None, None) in placed:
-                    if [fold_cell(c.text) for c in placed[(None, None)].values] != [fold_cell(c.text) for c in values]:
-                        self._unmapped_event(event, table, "表四重复出现且数值不同，未采用第二次出现的数值")
-                else:
-                    event.values, event.block, event.row = values, spec_block, spec_block.rows[0]
-                    placed[(None, None)] = event
+            self._place_t4(table, events, placed)
         else:
             for event in events:
                 if event.row is None:
                     continue
                 key = (event.block.key, event.row.key)
-                values, joined = self._row_values(event, len(event.block.columns))
-                if joined:
-                    inseparable.append(event)
-                    continue
-                if values is None:
-                    self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
+                width = len(event.block.columns)
+                values, options = self._row_values(event, width)
+                if values is not None and _lost_cell(event, values, usual):
+                    values = None
+                if options is not None:
+                    event.values, event.options = [], options
+                elif values is None:
+                    shorter = fit(event.values, width - 1) if width > 1 else None
+                    if shorter is not None and key not in placed:
+                        short.append((key, event, shorter))
+                    else:
+                        self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{width}列不符，无法逐格对应")
                     placed.setdefault(key, event)
                     event.values = []
                     continue
-                event.values = values
+                else:
+                    event.values = values
                 if key in placed:
-                    if [fold_cell(c.text) for c in placed[key].values] != [fold_cell(c.text) for c in values]:
+                    if [fold_cell(c.text) for c in placed[key].values] != [fold_cell(c.text) for c in event.values]:
                         self._unmapped_event(event, table, f"“{event.label}”行重复出现且数值不同，未采用第二次出现的数值")
                     continue
                 placed[key] = event
-            self._place_by_order(table, events, placed)
-        if inseparable:
-            self._mark_inseparable(table, [(e.label, " ".join(c.text for c in e.values if c.text.strip()), e.source) for e in inseparable])
-        elif not placed:
+            loose = self._place_by_order(table, events, placed)
+            loose = self._insert_loose(table, events, short, loose)
+            for event in loose:
+                self._unmapped_event(event, table, f"{table.name}中有一行数值没有行标签，无法确定它属于哪一行")
+        self._resolve_splits(table, placed)
+        if not placed:
             self.report.tables[table.key] = "missing"
-        else:
-            self.report.tables[table.key] = "found"
+            return
+        readable = any(e.values for e in placed.values())
+        self.report.tables[table.key] = "found" if readable else "inseparable"
+        if readable:
             self._cells(table, placed)
 
-    @staticmethod
-    def _row_values(event: RowEvent, width: int) -> tuple[list[CellText] | None, bool]:
-        """The row's ``width`` values, and whether they are digits run together in one cell that
-        cannot be split unambiguously (then the values are None and the table inseparable)."""
-        values = fit(event.values, width)
-        if values is not None:
-            return values, False
-        filled = [c for c in event.values if c.text.strip()]
-        if len(filled) != 1 or not re.fullmatch(r"\s*\d[\d\s]+", filled[0].text) or width == 1:
-            return None, False
-        cell = filled[0]
-        holder = Block("text", cell.text, line=cell.line, page=cell.page, column=cell.column or 0)
-        split = flat.split_run(cell.text, 0, width, holder)
-        return split, split is None
-
-    def _mark_inseparable(self, table: TableSpec, rows: list[tuple[str, str, Block | Source]]) -> None:
-        self.report.tables[table.key] = "inseparable"
-        keys = tuple(c.key for c in self.layout.table_cells(table.key))
-        sources = []
-        for label, raw, where in rows:
-            if isinstance(where, Source):
-                sources.append((label, raw, where))
+    def _place_t4(self, table: TableSpec, events: list[RowEvent], placed: dict) -> None:
+        """表四: one row of all its cells, or one row per group (行政复议 / 直接起诉 / 复议后起诉)."""
+        spec_block = table.blocks[0]
+        width = len(spec_block.columns)
+        groups = _t4_groups(table)
+        per_group = width // len(groups)
+        by_group: dict[int, RowEvent] = {}
+        for event in events:
+            if event.group is not None:
+                values, options = self._row_values(event, per_group)
+                if values is None and options is None:
+                    self._unmapped_event(event, table, f"表四“{groups[event.group]}”行的数值个数与{per_group}列不符，无法逐格对应")
+                    continue
+                if options is not None:
+                    options = [o for o in options]
+                event.values, event.options = (values or []), options
+                by_group.setdefault(event.group, event)
+                continue
+            if event.row is not None:
+                continue
+            values, options = self._row_values(event, width)
+            if values is None and options is None:
+                self._unmapped_event(event, table, f"无法对应到表四：数值个数与表四的{width}列不符")
+            elif (None, None) in placed:
+                if options is not None or [fold_cell(c.text) for c in placed[(None, None)].values] != [fold_cell(c.text) for c in values]:
+                    self._unmapped_event(event, table, "表四重复出现且数值不同，未采用第二次出现的数值")
             else:
-                sources.append((label, raw, Source(self.document.path, where.line, where.page, label or None, None, raw, None)))
-        self.report.inseparable.append(Inseparable(table.key, keys, tuple(sources)))
+                event.values, event.options, event.block, event.row = values or [], options, spec_block, spec_block.rows[0]
+                placed[(None, None)] = event
+        if (None, None) in placed or not by_group:
+            for event in by_group.values():
+                if (None, None) in placed:
+                    self._unmapped_event(event, table, "表四已有完整的一行数值，此行未采用")
+            return
+        for index, event in sorted(by_group.items()):
+            event.block, event.row = spec_block, spec_block.rows[0]
+            placed[("group", index)] = event
+        for index, label in enumerate(groups):
+            if index not in by_group:
+                keys = tuple(c.key for c in self.layout.table_cells(table.key))[index * per_group : (index + 1) * per_group]
+                self.report.missing_rows.append(MissingRow(table.key, label, keys))
 
-    def _place_by_order(self, table: TableSpec, events: list[RowEvent], placed: dict) -> None:
+    @staticmethod
+    def _row_values(event: RowEvent, width: int) -> tuple[list[CellText] | None, list[list[CellText]] | None]:
+        """The row's ``width`` values; or, for digits run together in one cell, the splits the
+        number of cells allows (one when it alone decides); (None, None) when neither fits."""
+        values = fit(event.values, width)
+        filled = [c for c in event.values if c.text.strip()]
+        if width == 1 or len(filled) != 1 or not _RUN.fullmatch(filled[0].text):
+            return values, None
+        cell = filled[0]
+        if values is not None and sum(ch.isdigit() for ch in cell.text) < width:
+            return values, None  # one number and blank cells
+        single = splitting.by_count(cell.text, width)
+        if single is not None and len(single) == len(cell.text.split()):
+            return [_piece_cell(cell, p) for p in single], None  # numbers printed apart in one cell
+        event.run = cell
+        if single is not None:
+            event.split = splitting.HOW_COUNT
+            return [_piece_cell(cell, p) for p in single], None
+        options = splitting.all_splits(cell.text, width)
+        if options is None or not options:
+            return None, [] if options is not None else None
+        if len(options) == 1:
+            event.split = splitting.HOW_COUNT
+            return [_piece_cell(cell, p) for p in options[0]], None
+        return None, [[_piece_cell(cell, p) for p in option] for option in options]
+
+    def _resolve_splits(self, table: TableSpec, placed: dict) -> None:
+        """Narrow the rows of run-together digits with the layout's equations; rows left open are
+        inseparable (reported), the rest of the table is kept."""
+        open_events = [e for e in placed.values() if e.options is not None]
+        if not open_events:
+            return
+        known: dict[str, int | float | None] = {}
+        rows: list[splitting.OpenRow] = []
+        for key, event in placed.items():
+            keys = self._event_keys(table, key, event)
+            if event.options is not None:
+                rows.append(splitting.OpenRow(keys, [[splitting.Piece(c.text, 0) for c in option] for option in event.options]))
+            else:
+                known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values))
+        before = [len(r.options) for r in rows]
+        used = splitting.resolve(self.layout, table.key, known, rows)
+        for event, row, count in zip(open_events, rows, before):
+            chosen = [o for o in event.options if [c.text for c in o] in [[p.text for p in option] for option in row.options]]
+            if len(row.options) == 1 and chosen:
+                event.values, event.options, event.split = chosen[0], None, row.how
+                self.report.split_equations.extend(i for i in used if set(i.cells) & set(row.keys) and count > 1)
+            else:
+                event.values, event.options = [], None
+                run = event.run or CellText(" ".join(c.text for c in event.source.cells) or event.source.text, event.source.line, event.source.page)
+                where = self._source(run, event.label or None)
+                self.report.inseparable.append(Inseparable(table.key, row.keys, ((event.label, run.text, where),)))
+
+    def _event_keys(self, table: TableSpec, key: tuple, event: RowEvent) -> tuple[str, ...]:
+        keys = tuple(c.key for c in self.layout.row_cells(table.key, event.block.key if event.block else None, event.row.key if event.row else None))
+        if key[0] == "group":
+            per_group = len(keys) // len(_t4_groups(table))
+            return keys[key[1] * per_group : (key[1] + 1) * per_group]
+        return keys
+
+    def _insert_loose(self, table: TableSpec, events: list[RowEvent], short: list, loose: list[RowEvent]) -> list[RowEvent]:
+        """A row one value short and one value printed loose above the table: the value belongs to
+        the row where the layout's equations allow only one place for it."""
+        if len(short) != 1:
+            for key, event, _ in short:
+                self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
+            return loose
+        key, event, values = short[0]
+        first = min((e.order for e in events if e.row is not None), default=0)
+        above = [e for e in loose if e.order <= first and len([c for c in e.values if c.text.strip()]) == 1]
+        if len(above) != 1:
+            self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
+            return loose
+        value = next(c for c in above[0].values if c.text.strip())
+        options, seen = [], set()
+        for position in range(len(values) + 1):
+            option = values[:position] + [value] + values[position:]
+            texts = tuple(fold_cell(c.text) for c in option)
+            if texts not in seen:
+                seen.add(texts)
+                options.append(option)
+        if len(options) == 1:
+            event.values = options[0]
+        else:
+            event.options = options
+        event.inserted = value
+        placed_loose = above[0]
+        return [e for e in loose if e is not placed_loose]
+
+    def _place_by_order(self, table: TableSpec, events: list[RowEvent], placed: dict) -> list[RowEvent]:
         template = [(b, r) for b, r in table.data_rows]
         position = {(b.key, r.key): i for i, (b, r) in enumerate(template)}
         anchors = sorted(
@@ -514,9 +696,7 @@ class TableParser:
                 event.label = ""
                 placed[(spec_block.key, row.key)] = event
                 used.add(id(event))
-        for event in unlabeled:
-            if id(event) not in used:
-                self._unmapped_event(event, table, f"{table.name}中有一行数值没有行标签，无法确定它属于哪一行")
+        return [e for e in unlabeled if id(e) not in used]
 
     def _unmapped_event(self, event: RowEvent, table: TableSpec, reason: str) -> None:
         previous = self.context
@@ -528,6 +708,9 @@ class TableParser:
         for spec_block, row in table.data_rows:
             cell_specs = self.layout.row_cells(table.key, spec_block.key, row.key)
             event = placed.get((spec_block.key, row.key))
+            if event is None and table.key == "t4" and any(k[0] == "group" for k in placed):
+                self._group_cells(table, cell_specs, placed)
+                continue
             if event is None:
                 self.report.missing_rows.append(MissingRow(table.key, row.label, tuple(c.key for c in cell_specs)))
                 for spec in cell_specs:
@@ -541,6 +724,18 @@ class TableParser:
                 )
             for spec, value_cell in zip(cell_specs, event.values or [None] * len(cell_specs)):
                 self.report.cells[spec.key] = self._cell(spec, value_cell, event)
+
+    def _group_cells(self, table: TableSpec, cell_specs: list[CellSpec], placed: dict) -> None:
+        """表四 printed as one row per group: each group's cells from its own row."""
+        per_group = len(cell_specs) // len(_t4_groups(table))
+        for index in range(len(_t4_groups(table))):
+            event = placed.get(("group", index))
+            specs = cell_specs[index * per_group : (index + 1) * per_group]
+            for spec, value_cell in zip(specs, (event.values or [None] * per_group) if event else [None] * per_group):
+                if event is None:
+                    self.report.cells[spec.key] = Cell(spec.key, None, "missing")
+                else:
+                    self.report.cells[spec.key] = self._cell(spec, value_cell, event)
 
     def _cell(self, spec: CellSpec, value_cell: CellText | None, event: RowEvent) -> Cell:
         if value_cell is None:
@@ -560,40 +755,13 @@ class TableParser:
             # no report has a count this large: the digits of several cells ran together
             self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, value_cell.text, source),)))
             return Cell(spec.key, None, "unreadable", source, "数值位数过多，疑为多个单元格的数字连写，未采用")
+        origin = None
         if event.placed_by_order:
-            note = "原文此行数值没有行标签，按其在表中的先后顺序归入本行" + (f"；{note}" if note else "")
-        return Cell(spec.key, parsed.value, parsed.status, source, note)
-
-    def _finish_flat(self, table: TableSpec) -> None:
-        rows = self.flat_rows[table.key]
-        placed: dict[tuple[str | None, str | None], flat.FlatRow] = {}
-        inseparable = []
-        for item in rows:
-            if item.unmapped:
-                source = Source(self.document.path, item.line, None, None, None, item.raw, item.column)
-                self.report.unmapped.append(Unmapped(table.key, item.raw, f"{table.name}中有数字无法对应到任何行", source))
-                continue
-            spec_block = item.block or table.blocks[0]
-            row = item.row or spec_block.rows[0]
-            key = (spec_block.key, row.key)
-            if key in placed:
-                continue
-            placed[key] = item
-            if item.values is None:
-                inseparable.append(item)
-        if inseparable:
-            self._mark_inseparable(
-                table,
-                [(item.label, item.raw, Source(self.document.path, item.line, None, item.label or None, None, item.raw, item.column)) for item in inseparable],
-            )
-            return
-        if not placed:
-            self.report.tables[table.key] = "missing"
-            return
-        self.report.tables[table.key] = "found"
-        events = {}
-        for key, item in placed.items():
-            spec_block = item.block or table.blocks[0]
-            row = item.row or spec_block.rows[0]
-            events[key] = RowEvent(table.key, spec_block, row, item.label, item.values or [], Block("text", item.raw, line=item.line), 0)
-        self._cells(table, events)
+            origin = "by_order"
+        if event.split and event.run is not None:
+            origin = f"split_{event.split}"
+        if event.inserted is value_cell:
+            origin = "inserted"
+        if origin:
+            note = _join_notes(_NOTES[origin].format(run=event.run.text.strip() if event.run else ""), note)
+        return Cell(spec.key, parsed.value, parsed.status, source, note, origin)

@@ -224,22 +224,30 @@ def cell_not_integer(ctx: AuditContext):
 
 @rule("CELLS-INSEPARABLE", "error", "structure")
 def cells_inseparable(ctx: AuditContext):
-    """表格须能逐格读取：数字连写无法唯一拆分时不作推测（勾稽关系正是待核对的内容）。"""
+    """表格须能逐格读取：数字连写而按格式的单元格个数和勾稽关系仍不能唯一拆分时，不作推测，只将这些
+    单元格列为无法读取（其余单元格照常读取）。"""
+    layout = ctx.report.layout
+    by_table: dict[str, list] = {}
     for item in ctx.report.inseparable:
-        table = ctx.report.layout.tables[item.table]
-        examples = [f"“{label}”后为“{digits}”" for label, digits, _ in item.rows]
-        if ctx.report.tables.get(item.table) == "inseparable":
-            message = f"{table.name}的数字在原文中连写在一起，无法确定各单元格的数值（{_listing(examples)}），本表未读取任何数值"
-            subject = item.table
+        by_table.setdefault(item.table, []).append(item)
+    for key, items in by_table.items():
+        table = layout.tables[key]
+        rows = [(label, digits, source) for item in items for label, digits, source in item.rows]
+        examples = [f"“{label}”{'行' if label else ''}为“{digits}”" if label else f"“{digits}”" for label, digits, _ in rows]
+        cells = tuple(dict.fromkeys(k for item in items for k in item.cells))
+        if ctx.report.tables.get(key) == "inseparable":
+            message = f"{table.name}的数字在原文中连写在一起，无法唯一拆分到各单元格（{_listing(examples)}），本表未读取任何数值"
         else:
-            message = f"{describe(ctx.report.layout, item.cells[0])}的数字“{item.rows[0][1]}”位数过多，疑为多个单元格的数字连写，无法确定，未采用"
-            subject = item.cells[0]
+            message = (
+                f"{table.name}有{len(rows)}处数字在原文中连写，按单元格个数和勾稽关系仍无法唯一拆分（{_listing(examples)}），"
+                f"这{len(cells)}个单元格未读取，本表其余单元格已读取"
+            )
         yield ctx.finding(
             "CELLS-INSEPARABLE",
             message,
-            item.cells,
-            locations=[location(None, source, ctx.file) for _, _, source in item.rows],
-            subject=subject,
+            cells,
+            locations=[location(None, source, ctx.file) for _, _, source in rows],
+            subject=key,
         )
 
 

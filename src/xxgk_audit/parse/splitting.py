@@ -1,0 +1,185 @@
+"""Split digits that run together (crawler text, copy-paste) into the cells of their row.
+
+A run such as ``640020470`` holds the seven cells of a 表三 row with nothing between them. It is
+split only where one split is possible:
+
+1. by the number of cells alone: as many numbers separated by whitespace as cells, or as many
+   digits as cells (each cell one digit); whitespace that is printed is always a cell boundary;
+2. else among every split into that many numbers (no number with a leading zero), keeping those
+   that satisfy the equations of the layout lying within the row (表三: 总计 = 自然人 + 五类法人；
+   表四: 总计 = 四种结果);
+3. else, for the rows still open, the combinations that satisfy the equations across rows
+   (表三 columns: 一 + 二 = （七） + 四; （七） = the result rows), given the rows already known.
+
+A row with one split left is read (its cells say how they were split); a row with none or several
+stays unknown and is reported (CELLS-INSEPARABLE), the other rows of the table are kept. No number
+is ever guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+from math import comb
+from typing import Iterable
+
+from ..layout import EquationInstance, Layout
+
+_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
+_GROUP = re.compile(r"\d+")
+_MAX_SPLITS = 20000  # splits of one run examined at most (C(L-1, k-1)); beyond, the run stays open
+_MAX_COMBINATIONS = 20000  # combinations of open rows examined across rows
+
+HOW_COUNT = "count"  # the number of cells alone
+HOW_ROW = "row"  # with the equations within the row
+HOW_TABLE = "table"  # with the equations across rows
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str
+    offset: int  # in the run
+
+
+def by_count(run: str, width: int) -> list[Piece] | None:
+    """The split the number of cells alone allows, or None."""
+    tokens = [Piece(m.group(0), m.start()) for m in _TOKEN.finditer(run)]
+    if len(tokens) == width:
+        return tokens
+    if "." in run or "," in run or "+" in run:
+        return None
+    digits = [Piece(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
+    if len(digits) == width and all(ch.isdigit() or ch.isspace() for ch in run):
+        return digits
+    return None
+
+
+def all_splits(run: str, width: int) -> list[list[Piece]] | None:
+    """Every split of a run of plain digits (whitespace = a boundary) into ``width`` whole numbers
+    without leading zeros; None when the run is not plain digits or has too many splits."""
+    if not run.strip() or any(not (ch.isdigit() or ch.isspace()) for ch in run):
+        return None
+    groups = [(m.group(0), m.start()) for m in _GROUP.finditer(run)]
+    length = sum(len(g) for g, _ in groups)
+    if len(groups) > width or length < width:
+        return [] if length < width else None
+    if comb(length - len(groups), width - len(groups)) > _MAX_SPLITS:
+        return None
+    results: list[list[Piece]] = []
+
+    def numbers(text: str, offset: int, parts: int):
+        """Every split of one digit group into ``parts`` numbers."""
+        if parts == 1:
+            if len(text) == 1 or text[0] != "0":
+                yield [Piece(text, offset)]
+            return
+        for cut in range(1, len(text) - parts + 2):
+            head = text[:cut]
+            if len(head) > 1 and head[0] == "0":
+                break
+            for rest in numbers(text[cut:], offset + cut, parts - 1):
+                yield [Piece(head, offset), *rest]
+
+    def distribute(index: int, remaining: int, acc: list[Piece]):
+        if index == len(groups):
+            if remaining == 0:
+                results.append(acc)
+            return
+        text, offset = groups[index]
+        left = len(groups) - index - 1
+        for parts in range(1, min(len(text), remaining - left) + 1):
+            for split in numbers(text, offset, parts):
+                distribute(index + 1, remaining - parts, acc + split)
+
+    distribute(0, width, [])
+    return results
+
+
+def _value(piece: Piece) -> int:
+    return int(piece.text)
+
+
+def _holds(instance: EquationInstance, values: dict[str, int]) -> bool | None:
+    """Whether an equation holds for these values; None when a cell is not known."""
+    try:
+        return sum(values[k] for k in instance.lhs) == sum(values[k] for k in instance.rhs)
+    except KeyError:
+        return None
+
+
+def _instances(layout: Layout, table: str) -> list[EquationInstance]:
+    prefix = table + "."
+    return [i for rule in layout.equations for i in rule.instances if i.cells and all(k.startswith(prefix) for k in i.cells)]
+
+
+@dataclass
+class OpenRow:
+    """A row whose run has several splits: the cell keys and the splits still possible."""
+
+    keys: tuple[str, ...]
+    options: list[list[Piece]]
+    how: str = HOW_ROW
+
+
+def within_row(layout: Layout, table: str, row: OpenRow) -> list[EquationInstance]:
+    """Keep the splits that satisfy the equations lying wholly within the row; the equations used."""
+    keys = set(row.keys)
+    used = [i for i in _instances(layout, table) if set(i.cells) <= keys]
+    if used:
+        kept = []
+        for option in row.options:
+            values = {k: _value(p) for k, p in zip(row.keys, option)}
+            if all(_holds(i, values) for i in used):
+                kept.append(option)
+        row.options = kept
+    return used
+
+
+def across_rows(layout: Layout, table: str, known: dict[str, int | float | None], rows: list[OpenRow]) -> list[EquationInstance]:
+    """Narrow open rows with the equations across rows, given the values known; the equations used.
+
+    Every combination of the open rows' splits is tried (when there are few enough) against every
+    equation whose cells are then all known; a row keeps the splits that appear in a consistent
+    combination. Blank cells make an equation unusable here.
+    """
+    open_rows = [r for r in rows if len(r.options) > 1]
+    if not open_rows:
+        return []
+    count = 1
+    for row in open_rows:
+        count *= len(row.options)
+        if count > _MAX_COMBINATIONS:
+            return []
+    numbers = {k: v for k, v in known.items() if isinstance(v, (int, float))}
+    for row in rows:
+        if len(row.options) == 1:
+            numbers.update((k, _value(p)) for k, p in zip(row.keys, row.options[0]))
+    open_keys = {k for r in open_rows for k in r.keys}
+    relevant = [i for i in _instances(layout, table) if set(i.cells) & open_keys and all(k in numbers or k in open_keys for k in i.cells)]
+    if not relevant:
+        return []
+    consistent: list[set[int]] = [set() for _ in open_rows]
+    for choice in product(*(range(len(r.options)) for r in open_rows)):
+        values = dict(numbers)
+        for row, index in zip(open_rows, choice):
+            values.update((k, _value(p)) for k, p in zip(row.keys, row.options[index]))
+        if all(_holds(i, values) is not False for i in relevant):
+            for position, index in enumerate(choice):
+                consistent[position].add(index)
+    for row, kept in zip(open_rows, consistent):
+        if len(kept) < len(row.options):
+            row.options = [row.options[i] for i in sorted(kept)]
+            row.how = HOW_TABLE
+    return relevant
+
+
+def resolve(layout: Layout, table: str, known: dict[str, int | float | None], rows: Iterable[OpenRow]) -> list[EquationInstance]:
+    """Narrow every open row as far as the layout allows; the equations that were used to split
+    (they are satisfied by construction, so the arithmetic cannot check them)."""
+    rows = list(rows)
+    used: list[EquationInstance] = []
+    for row in rows:
+        used += within_row(layout, table, row)
+    used += across_rows(layout, table, known, rows)
+    return used
