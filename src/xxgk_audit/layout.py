@@ -395,6 +395,18 @@ def get_layout(layout_id: str) -> Layout:
     )
 
 
+@cache
+def narrative_data() -> dict:
+    """``layouts/narrative.yaml``: the counts the narrative quotes and what the sections must say."""
+    return _read("narrative.yaml")
+
+
+@cache
+def crossyear_data() -> dict:
+    """``layouts/crossyear.yaml``: thresholds and word lists of the rules across reports."""
+    return _read("crossyear.yaml")
+
+
 def all_layouts() -> list[Layout]:
     return [get_layout(i) for i in LAYOUT_IDS]
 

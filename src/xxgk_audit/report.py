@@ -136,6 +136,7 @@ class Report:
     missing_rows: list[MissingRow] = field(default_factory=list)
     subtotals: dict[str, list[Cell]] = field(default_factory=dict)  # values printed on label-only rows
     split_equations: list = field(default_factory=list)  # EquationInstances used to split run-together digits
+    claims: list = field(default_factory=list)  # counts the narrative quotes (parse.narrative.Claim)
     document: Document | None = field(default=None, repr=False)
 
     @property

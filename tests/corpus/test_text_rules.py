@@ -14,7 +14,7 @@ import pytest
 
 from tests.corpus.conftest import NAMES
 from xxgk_audit import audit, load_report
-from xxgk_audit.narrative import narrative_checks
+from xxgk_audit.rules.claims import narrative_checks
 from xxgk_audit.rules.crossyear import reused_passages
 from xxgk_audit.rules.text import deadline_status
 

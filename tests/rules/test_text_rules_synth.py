@@ -16,7 +16,7 @@ TEXT_RULE_IDS = ("TEXT-VS-TABLE", "S1-COVERAGE", "S5-THIN", "S6-FEE-STATEMENT", 
 @pytest.mark.parametrize("layout_id", ["2021", "2019"])
 @pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx", "pdf"])
 def test_generated_reports_raise_no_text_finding(tmp_path, layout_id, fmt):
-    from xxgk_audit.narrative import narrative_checks
+    from xxgk_audit.rules.claims import narrative_checks
 
     matched = 0
     for seed in range(6):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from xxgk_audit.narrative import claims_in, split_text
+from xxgk_audit.parse.narrative import claims_in, split_text
 
 
 def claims(text: str, layout: str = "2021") -> list[tuple[str, int, tuple[str, ...]]]:

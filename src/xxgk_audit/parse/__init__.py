@@ -9,6 +9,7 @@ from ..layout import Layout, all_layouts, get_layout, layout_for_year
 from ..report import Report
 from .labels import cosmetic
 from .metadata import Metadata, read_metadata
+from .narrative import report_claims
 from .sections import find_sections, split_inline_titles
 from .tables import TableParser, table_anchors
 
@@ -65,4 +66,5 @@ def parse_document(document: Document) -> Report:
     parser = TableParser(document, layout, report)
     parser.read(blocks, report.sections)
     parser.finish()
+    report.claims = report_claims(report)
     return report

@@ -9,23 +9,16 @@ blank is not compared. Thresholds and word lists are data (``layouts/crossyear.y
 from __future__ import annotations
 
 import re
-from importlib import resources
-
-import yaml
 from rapidfuzz import fuzz, process
 
 from ..agency import same_agency
-from ..narrative import Sentence, section_text, sentence_source
+from ..layout import crossyear_data
+from ..parse.narrative import Sentence, section_text, sentence_source
 from ..report import Report
 from .registry import AuditContext, location, rule
 from .structure import describe
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
-CONFIG = yaml.load(resources.files("xxgk_audit").joinpath("layouts", "crossyear.yaml").read_text(encoding="utf-8"), Loader=_Loader)
+CONFIG = crossyear_data()
 _YOY = CONFIG["yoy"]
 _REUSE = CONFIG["reuse"]
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _REUSE["boilerplate"]))

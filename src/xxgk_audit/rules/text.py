@@ -10,7 +10,8 @@ import re
 from datetime import date
 
 from ..agency import agency_kind
-from ..narrative import DATA, ClaimCheck, compact, narrative_checks, sentence_source, to_simplified
+from ..parse.narrative import DATA, compact, to_simplified
+from .claims import ClaimCheck, narrative_checks
 from ..report import Report, Source
 from .registry import AuditContext, location, rule
 
@@ -46,7 +47,7 @@ def _number(value: int | float) -> str:
 def _mismatch_message(ctx: AuditContext, check: ClaimCheck) -> str:
     claim = check.claim
     said = f"“{_section_name(ctx, claim.sentence.section)}”称“{claim.quote}”"
-    others = "".join(f"，{label}为{_number(value)}件" for label, value in check.others if value is not None)
+    others = "".join(f"，{label}为{_number(value)}件" for label, value in check.others if value is not None and value != check.table)
     if check.blanks:
         return (
             f"{said}，但{check.label}按已填数字计已有{_number(check.table)}件"
@@ -63,7 +64,7 @@ def text_vs_table(ctx: AuditContext):
         if check.status != "mismatch":
             continue
         claim = check.claim
-        quote = location(None, sentence_source(ctx.report, claim.sentence), ctx.file)
+        quote = location(None, claim.where, ctx.file)
         cells = [ctx.locate(key) for key in check.cells if key in ctx.report.cells]
         yield ctx.finding(
             "TEXT-VS-TABLE",

@@ -1,13 +1,17 @@
 """The narrative of a report: sentences with their place in the source, and the counts they quote.
 
+Reading the counts is parsing: :func:`report_claims` runs once per report (``Report.claims``), each
+claim with the sentence that states it and where it was printed. Comparing them with the tables is
+a rule (:mod:`xxgk_audit.rules.claims`, TEXT-VS-TABLE).
+
+
 A section's text (``Report.sections[k].text``) is made *compact*: whitespace is removed (PDF lines
 wrap in the middle of words and put spaces around numbers), full-width digits become ASCII,
 traditional characters become simplified. A line break joins two lines when the first one looks
 wrapped (long, no closing punctuation); otherwise it separates them, as after a heading.
 
 Counts are read with the patterns of ``layouts/narrative.yaml`` (compiled once, at import) into
-:class:`Claim` records, and compared with the tables by :func:`narrative_checks`, the one function
-the TEXT-VS-TABLE rule and the memo share.
+:class:`Claim` records.
 """
 
 from __future__ import annotations
@@ -15,20 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-import yaml
+from ..layout import narrative_data
+from ..report import Report, Source
+from .labels import simplified
 
-from .parse.labels import simplified
-from .report import Report, Source
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
-DATA = yaml.load(resources.files("xxgk_audit").joinpath("layouts", "narrative.yaml").read_text(encoding="utf-8"), Loader=_Loader)
+DATA = narrative_data()
 
 SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
 _CONTEXT_WINDOW = 200  # characters before a result count in which 申请 must occur (see narrative.yaml)
@@ -214,8 +210,10 @@ class Claim:
     terms: tuple[str, ...]  # cell terms with the placeholders filled in
     label: str  # the table side, for the message
     # other readings of the same words ((terms, label) …): the figure contradicts the table only
-    # when it fits none of them (2019 表二: "公开规范性文件N件" may be 新公开 or 新制作)
+    # when it fits none of them (2019 表二: "公开规范性文件N件" may be 新公开 or 新制作; 收到申请 N 件
+    # may count 一 alone or 一 + 二, as the corner note of 表三 adds them)
     alternatives: tuple[tuple[tuple[str, ...], str], ...] = ()
+    where: Source | None = None  # where the sentence was printed
 
 
 def _last(pattern: re.Pattern, text: str) -> re.Match | None:
@@ -308,120 +306,21 @@ def claims_in(section: SectionText, layout_id: str) -> list[Claim]:
             stated, quote = int(match.group(number_group).replace(",", "")), match.group()
         else:  # a fixed value: "未收到…申请" is 0 (the 未 is outside the match, in a lookbehind)
             stated, quote = int(claim["value"]), text[max(0, match.start() - 1) : match.end()]
+        for alternative in claim.get("alternatives", ()):
+            readings += [r for r in _fill(claim, alternative, prefix, layout_id) if r not in readings]
         (terms, label), *others = readings
         found.append(Claim(claim["id"], claim["says"], stated, sentence, quote, target, terms, label, tuple(others)))
     return found
 
 
 def report_claims(report: Report) -> list[Claim]:
+    """Every count the narrative quotes, with the sentence and where it was printed."""
+    from dataclasses import replace
+
     layout_id = report.layout.id if report.layout else "2021"
     claims: list[Claim] = []
     for key in SECTION_KEYS:
         hit = report.sections.get(key)
         if hit is not None and _RAW_ANCHOR.search(hit.text):
-            claims.extend(claims_in(section_text(report, key), layout_id))
+            claims.extend(replace(c, where=sentence_source(report, c.sentence)) for c in claims_in(section_text(report, key), layout_id))
     return claims
-
-
-# -- the table side ------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One table quantity: a total cell and, for when it is blank, the cells that add up to it."""
-
-    total: str
-    parts: tuple[str, ...] = ()
-
-
-@cache
-def _units(layout_id: str, terms: tuple[str, ...]) -> tuple[Unit, ...]:
-    from .layout import get_layout
-
-    layout = get_layout(layout_id)
-    rows: dict[str, list[str]] = {}
-    for key, spec in layout.cells.items():
-        if spec.table == "t3":
-            rows.setdefault(spec.row, []).append(key)
-    units: list[Unit] = []
-    for term in terms:
-        table, _, rest = term.partition(".")
-        if table == "t3":
-            if rest.endswith(".*"):
-                group = rest[:-2]
-                children = [r for r in rows if r.startswith(group + ".")]
-                names = children or ([group] if group in rows else [])
-            else:
-                names = [rest] if rest in rows else []
-            for name in names:
-                keys = rows[name]
-                total = f"t3.{name}.total"
-                units.append(Unit(total, tuple(k for k in keys if k != total)))
-        elif table == "t4" and rest.count(".") == 0:
-            outcomes = ("upheld", "corrected", "other", "pending")
-            units.append(Unit(f"t4.{rest}.total", tuple(f"t4.{rest}.{o}" for o in outcomes)))
-        else:
-            units.append(Unit(term))
-    return tuple(units)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimCheck:
-    """A claim and the table: ``match``, ``mismatch``, ``open`` (blank cells could explain it) or
-    ``absent`` (the table was not read: missing or inseparable)."""
-
-    claim: Claim
-    status: str
-    table: int | float | None  # the sum of the known cells
-    blanks: int
-    cells: tuple[str, ...]
-    label: str = ""  # the table side of the reading compared
-    others: tuple[tuple[str, int | float | None], ...] = ()  # the other readings, all contradicted
-
-
-def _compare(report: Report, claim: Claim, terms: tuple[str, ...], label: str) -> ClaimCheck:
-    layout_id = report.layout.id if report.layout else "2021"
-    units = _units(layout_id, terms)
-    cells = report.cells
-    known, blanks, used = 0, 0, []
-    for unit in units:
-        total = cells.get(unit.total)
-        if total is None:
-            return ClaimCheck(claim, "absent", None, 0, (), label)
-        if total.value is not None:
-            known += total.value
-            used.append(unit.total)
-            continue
-        parts = [cells.get(k) for k in unit.parts]
-        used.append(unit.total)
-        if not parts or any(p is None for p in parts):
-            blanks += 1
-            continue
-        used.extend(unit.parts)
-        known += sum(p.value for p in parts if p.value is not None)
-        blanks += sum(1 for p in parts if p.value is None)
-    if not units:
-        return ClaimCheck(claim, "absent", None, 0, (), label)
-    if blanks == 0:
-        status = "match" if known == claim.stated else "mismatch"
-    else:
-        status = "mismatch" if known > claim.stated else "open"
-    return ClaimCheck(claim, status, known, blanks, tuple(used), label)
-
-
-_PREFERENCE = ("match", "open", "absent", "mismatch")
-
-
-def check_claim(report: Report, claim: Claim) -> ClaimCheck:
-    """The claim against the table; with several readings, the best one (a contradiction only
-    when every reading contradicts: then the others are kept in ``others``)."""
-    checks = [_compare(report, claim, terms, label) for terms, label in ((claim.terms, claim.label), *claim.alternatives)]
-    best = min(checks, key=lambda c: _PREFERENCE.index(c.status))
-    if best.status == "mismatch" and len(checks) > 1:
-        others = tuple((c.label, c.table) for c in checks if c is not best)
-        return ClaimCheck(claim, best.status, best.table, best.blanks, best.cells, best.label, others)
-    return best
-
-
-def narrative_checks(report: Report) -> list[ClaimCheck]:
-    """Every count the narrative quotes, compared with the tables (TEXT-VS-TABLE; the memo)."""
-    return [check_claim(report, claim) for claim in report_claims(report)]
