@@ -194,7 +194,7 @@ def completeness_html(ctx: MemoContext) -> str:
 
     missing_rows = defaultdict(list)
     for row in report.missing_rows:
-        missing_rows[row.table].append(row.row_label)
+        missing_rows[row.table].extend(row.rows or [row.row_label])
     blanks = defaultdict(int)
     for key, cell in report.cells.items():
         if cell.status in ("blank", "missing", "unreadable", "text"):

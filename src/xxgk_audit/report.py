@@ -107,10 +107,20 @@ class Inseparable:
 
 @dataclass(slots=True)
 class MissingRow:
+    """Rows of the layout a found table does not print: one row, a group printed as one merged row
+    (2019's single （六）其他处理 in a 2021 table), or a whole block (表二 第二十条第（五）项)."""
+
     table: str
-    row_label: str
+    row_label: str  # the missing row's official label; the group's or block's for several rows
     cells: tuple[str, ...]
     note: str | None = None
+    rows: tuple[str, ...] = ()  # the official labels of every layout row it stands for
+    kind: str = "row"  # row | merged | block
+    source: Source | None = None  # the merged row as printed, or the printed row it should follow
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) or 1
 
 
 @dataclass

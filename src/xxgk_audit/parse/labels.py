@@ -63,7 +63,10 @@ def simplified(text: str) -> str:
     """Text in simplified characters; text without a traditional character is returned as is."""
     traditional = _traditional()
     if any(ch in traditional for ch in text):
-        text = _t2s().convert(text)
+        try:
+            text = _t2s().convert(text)
+        except UnicodeEncodeError:  # an unpaired surrogate (damaged PDF text): OpenCC takes UTF-8 only
+            text = _t2s().convert(text.encode("utf-8", "replace").decode("utf-8"))
         for taiwan, mainland in _TAIWAN_TERMS.items():
             text = text.replace(taiwan, mainland)
     return text

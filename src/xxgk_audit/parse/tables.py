@@ -580,7 +580,7 @@ class TableParser:
         for index, label in enumerate(groups):
             if index not in by_group:
                 keys = tuple(c.key for c in self.layout.table_cells(table.key))[index * per_group : (index + 1) * per_group]
-                self.report.missing_rows.append(MissingRow(table.key, label, keys))
+                self.report.missing_rows.append(MissingRow(table.key, label, keys, rows=(label,)))
 
     @staticmethod
     def _row_values(event: RowEvent, width: int) -> tuple[list[CellText] | None, list[list[CellText]] | None]:
@@ -712,7 +712,6 @@ class TableParser:
                 self._group_cells(table, cell_specs, placed)
                 continue
             if event is None:
-                self.report.missing_rows.append(MissingRow(table.key, row.label, tuple(c.key for c in cell_specs)))
                 for spec in cell_specs:
                     self.report.cells[spec.key] = Cell(spec.key, None, "missing")
                 continue
@@ -724,6 +723,43 @@ class TableParser:
                 )
             for spec, value_cell in zip(cell_specs, event.values or [None] * len(cell_specs)):
                 self.report.cells[spec.key] = self._cell(spec, value_cell, event)
+        self._missing_rows(table, placed)
+
+    def _missing_rows(self, table: TableSpec, placed: dict) -> None:
+        """One record per omission: a row; a group printed as one merged row; a whole block."""
+        if any(k[0] == "group" for k in placed):
+            return  # 表四 by groups: its missing groups were recorded when placed
+        previous: Source | None = None
+        done: set[tuple] = set()
+        for spec_block, row in table.data_rows:
+            key = (spec_block.key, row.key)
+            event = placed.get(key)
+            if event is not None:
+                anchor = event.values[0] if event.values else CellText(event.label, line=event.source.line, page=event.source.page)
+                previous = self._source(anchor, event.label or None)
+                continue
+            if key in done:
+                continue
+            cells = lambda rows: tuple(c.key for r in rows for c in self.layout.row_cells(table.key, spec_block.key, r.key))  # noqa: E731
+            siblings = [r for r in spec_block.rows if r.data and r.group and r.group == row.group]
+            group = next((r for r in spec_block.rows if r.label == row.group and not r.data), None)
+            merged = self.report.subtotals.get(f"{table.key}.{group.key}") if group is not None else None
+            if merged and all((spec_block.key, r.key) not in placed for r in siblings):
+                first = merged[0].source
+                source = Source(first.file, first.line, first.page, group.label, None, " ".join(c.raw or "" for c in merged), first.column) if first else None
+                self.report.missing_rows.append(
+                    MissingRow(table.key, group.label, cells(siblings), rows=tuple(r.label for r in siblings), kind="merged", source=source)
+                )
+                done.update((spec_block.key, r.key) for r in siblings)
+                continue
+            block_rows = [r for r in spec_block.rows if r.data]
+            if spec_block.header and len(block_rows) > 1 and all((spec_block.key, r.key) not in placed for r in block_rows):
+                self.report.missing_rows.append(
+                    MissingRow(table.key, spec_block.header, cells(block_rows), rows=tuple(r.label for r in block_rows), kind="block", source=previous)
+                )
+                done.update((spec_block.key, r.key) for r in block_rows)
+                continue
+            self.report.missing_rows.append(MissingRow(table.key, row.label, cells([row]), rows=(row.label,), source=previous))
 
     def _group_cells(self, table: TableSpec, cell_specs: list[CellSpec], placed: dict) -> None:
         """表四 printed as one row per group: each group's cells from its own row."""

@@ -158,20 +158,22 @@ def row_missing(ctx: AuditContext):
     report = ctx.report
     for missing in report.missing_rows:
         table = report.layout.tables[missing.table]
-        row = next(r for b in table.blocks for r in b.rows if r.label == missing.row_label)
-        note = ""
-        if row.group and f"{missing.table}.{_row_key(table, row.group)}" in report.subtotals:
-            note = f"（原文只有合并的“{row.group}”一行，未按现行格式分项填报；该行各单元格记为空）"
+        parts = "、".join(f"“{label}”" for label in missing.rows)
+        if missing.kind == "merged":
+            printed = f"（{place(missing.source.line, missing.source.page)}：“{missing.row_label}”{missing.source.text or ''}）" if missing.source else ""
+            message = f"{table.name}只印了合并的“{missing.row_label}”一行{printed}，未按现行格式分列{parts}{len(missing.rows)}行；这些单元格记为空"
+        elif missing.kind == "block":
+            message = f"{table.name}缺少“{missing.row_label}”整项（{parts}）；这些单元格记为空"
+        else:
+            after = f"（应在{place(missing.source.line, missing.source.page)}“{missing.source.row_label}”行之后）" if missing.source and missing.source.row_label else ""
+            message = f"{table.name}缺少“{missing.row_label}”行{after}；该行各单元格记为空"
         yield ctx.finding(
             "ROW-MISSING",
-            f"{table.name}缺少“{missing.row_label}”行{note or '（该行各单元格记为空）'}",
+            message,
             missing.cells,
-            locations=[],
+            locations=[location(None, missing.source, ctx.file)] if missing.source else [],
+            subject=f"{missing.table}:{missing.row_label}",
         )
-
-
-def _row_key(table, label: str) -> str | None:
-    return next((r.key for b in table.blocks for r in b.rows if r.label == label), None)
 
 
 @rule("CELL-BLANK", "warning", "structure")
