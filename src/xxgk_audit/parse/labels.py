@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 THRESHOLD = 80.0  # percent similarity of the matchable forms (rapidfuzz ratio)
 MARGIN = 4.0  # the runner-up must be this much less similar, or the match is ambiguous
 _MIN_FUZZY = 3  # labels shorter than this (after folding) only match exactly
+_MIN_PREFIX = 4  # a label cut short matches the one official label it begins, from this length on
 
 _PINYIN = re.compile(r"\([a-z]{1,6}\)")
 _ORDINAL = re.compile(
@@ -161,11 +162,23 @@ class LabelMatcher(Generic[T]):
             return None
         best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold - MARGIN)
         if not best or best[0][1] < threshold:
-            return None
+            return self._prefix(key, printed)
         if len(best) > 1 and best[0][1] - best[1][1] < MARGIN and self._targets[best[0][2]][1] != self._targets[best[1][2]][1]:
             return None  # two official labels are about equally close: do not guess
         official, target = self._targets[best[0][2]]
         return LabelMatch(target, official, printed, best[0][1], fuzzy=True)
+
+    def _prefix(self, key: str, printed: str) -> LabelMatch[T] | None:
+        """A label printed without its tail (（二）部分公开 for （二）部分公开（区分处理的，…）): the
+        beginning of exactly one official label, long enough to say which."""
+        if len(key) < _MIN_PREFIX:
+            return None
+        hits = {index for index, choice in enumerate(self._choices) if choice.startswith(key) and len(choice) > len(key)}
+        targets = {id(self._targets[i][1]) for i in hits}
+        if len(targets) != 1:
+            return None
+        official, target = self._targets[min(hits)]
+        return LabelMatch(target, official, printed, 100.0 * len(key) / len(self._choices[min(hits)]), fuzzy=True)
 
     def find_in(self, text: str) -> bool:
         """Whether any official label occurs verbatim (matchable form) inside ``text``."""

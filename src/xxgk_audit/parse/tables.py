@@ -176,6 +176,18 @@ def _t4_groups(table: TableSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.group_label for b in table.blocks for c in b.columns if c.group_label))
 
 
+_INNER_ORDINAL = re.compile(r"(?<=\S)\s*(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)|[一二三四五六七八九十][、.．])")
+
+
+def _label_segments(text: str) -> list[str]:
+    """A label cell, deepest part first: "（三）不予公开 1.属于国家秘密" is tried as "1.属于国家秘密",
+    then whole (a group label and a row label printed in one cell or line)."""
+    parts = _INNER_ORDINAL.split(text)
+    if len(parts) == 1:
+        return [text]
+    return [parts[-1].strip(), text]
+
+
 def _lost_cell(event: RowEvent, values: list[CellText], usual: int | None) -> bool:
     """A row printed with one cell fewer than the table's other rows, whose values were aligned by
     taking an empty padding cell for a blank value: a cell was lost, its place is not known."""
@@ -377,7 +389,7 @@ class TableParser:
         tables = [self.context] if self.context else []
         if has_values:
             tables += [t for t in self.layout.tables if t not in tables]
-        candidates = [(i, i, cells[i].text) for i in reversed(labels)]
+        candidates = [(i, i, text) for i in reversed(labels) for text in _label_segments(cells[i].text)]
         if len(labels) > 1:
             candidates += [(labels[k], labels[k + 1], cells[labels[k]].text + cells[labels[k + 1]].text) for k in range(len(labels) - 1)]
         for table in tables:
@@ -436,8 +448,9 @@ class TableParser:
             self.fragments = (self.fragments + [block])[-2:]
             return
         label = (match.group("label") or "").strip()
-        if len(label) > _MAX_ROW_LABEL:
-            return
+        values = _VALUE_TOKEN.findall(match.group("values"))
+        if len(label) > _MAX_ROW_LABEL and (len(values) < 3 or len(label) > 2 * _MAX_ROW_LABEL):
+            return  # narrative that happens to end in a number; a row of several values may have a long label
         offset = match.start("values")
         cells = [CellText(label, line=block.line, page=block.page, column=block.column)] if label else []
         for token in _VALUE_TOKEN.finditer(match.group("values")):
