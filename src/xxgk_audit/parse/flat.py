@@ -15,11 +15,12 @@ from functools import lru_cache
 
 from ..document import Block, CellText
 from ..layout import BlockSpec, RowSpec, TableSpec
-from .labels import _CONFUSION, _DROP, cosmetic, simplified
+from .labels import _CONFUSION, _DROP, LabelMatch, LabelMatcher, cosmetic, simplified
 
 _LABEL_PUNCTUATION = " \t\u3000（）()“”\"'‘’《》【】[]〔〕、，,：:；;。"
 _OPENING = "（(【[“\"‘'《〔"
 _NUMERIC_SPAN = re.compile(r"^[\d\s.,+\-—/]*$")
+_TRAILING_ORDINAL = re.compile(r"(?<![\d.])\d{1,2}\s*[.．、]\s*$|(?<=\d)\d\s*[.．、]\s*$")
 _TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 
 
@@ -33,6 +34,7 @@ class FlatRow:
     line: int | None
     column: int
     unmapped: bool = False  # numbers after text that no label accounts for
+    match: LabelMatch | None = None  # a label found by similarity, not by its exact form
 
 
 @lru_cache(maxsize=8192)
@@ -100,12 +102,75 @@ def split_run(run: str, start: int, width: int, block: Block) -> list[CellText] 
     return [CellText(t, line=block.line, page=block.page, column=block.column + start + i) for t, i in tokens]
 
 
+@lru_cache(maxsize=16)
+def _row_matcher(table: TableSpec) -> LabelMatcher:
+    return LabelMatcher((r.label, (b, r), r.variants) for b in table.blocks for r in b.rows if r.label)
+
+
+def _residue(numeric: str, rest: str, table: TableSpec):
+    """Text and numbers after a row's values that no exact label accounts for: rows whose labels are
+    printed in another wording (不再受理其, 部分公开 without its note), matched by similarity. A
+    label's ordinal may have run into the numbers before it ("00000005.属于…"): trailing digits of
+    those numbers are taken as the ordinal when the official label has that ordinal.
+
+    Returns (the numbers before the first such label, [(match, label as printed, its values, the
+    values' offset in ``numeric + rest``)]) or None when a piece of text matches no row."""
+    pieces = re.split(r"(\d[\d\s.,+\-—/]*)", rest)  # text, numbers, text, numbers …
+    texts, numbers = pieces[0::2], pieces[1::2]
+    if not texts[0].strip() or len(numbers) < len(texts) - (0 if texts[-1].strip() else 1):
+        return None
+    before = numeric
+    found = []
+    offset = len(numeric)
+    for index, text in enumerate(texts):
+        if not text.strip():
+            offset += len(text) + (len(numbers[index]) if index < len(numbers) else 0)
+            continue
+        if index >= len(numbers):
+            return None  # text with no numbers after it
+        values = numbers[index]
+        hit = None
+        for size in (1, 2):  # the ordinal, as many digits as the official label's own
+            ordinal = re.search(rf"(\d{{{size}}})\s*([.．、]?)\s*$", before)
+            if ordinal is None or not (ordinal.group(2) or text[:1] in ".．、"):
+                break
+            candidate = (before[ordinal.start() :] + text).strip()
+            hit = _row_matcher(table).match(candidate)
+            if hit is not None and re.match(rf"^{ordinal.group(1)}\s*[.．、]", unicodedata.normalize("NFKC", hit.official)):
+                before, label = before[: ordinal.start()], candidate
+                break
+            hit = None
+        if hit is None:
+            label = text.strip()
+            hit = _row_matcher(table).match(label)
+            if hit is None:
+                return None
+        if found:  # the previous row's values end where this row's ordinal begins
+            match, printed, previous, at = found[-1]
+            found[-1] = (match, printed, before.strip(), at)
+        else:
+            numeric = before
+        offset += len(text)
+        lead = len(values) - len(values.lstrip())
+        found.append((hit, label, values.strip(), offset + lead))
+        offset += len(values)
+        before = values
+    if found:
+        match, printed, last, at = found[-1]
+        found[-1] = (match, printed, before.strip(), at)
+    return numeric, found
+
+
 def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     """The rows of ``table`` found in one run-together line, with their value runs split or not."""
     pattern, labels = _label_pattern(table)
     text = block.text
     folded, positions = _fold_with_map(text)
     found = [(m.start(), m.end(), labels[m.group(0)]) for m in pattern.finditer(folded)]
+    # a header word inside a longer wording ("其他" in "其他法律和行政法规禁止公开") is no boundary:
+    # a header word that counts is followed by digits or by the next label
+    starts = {start for start, _, _ in found}
+    found = [f for f in found if f[2][1] is not None or f[1] >= len(folded) or text[positions[f[1]]].isdigit() or f[1] in starts]
     rows: list[FlatRow] = []
     for index, (start, end, (spec_block, row, _)) in enumerate(found):
         begin = positions[end - 1] + 1
@@ -120,12 +185,24 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
         if not _NUMERIC_SPAN.match(run):
             numeric = re.match(r"^[\d\s.,+\-—/]*", run).group(0)
             rest = run[len(numeric):]
-            if any(ch.isdigit() for ch in rest):  # numbers after text no label accounts for
-                offset = begin + len(numeric)
-                rows.append(FlatRow(None, None, "", None, rest.strip(), block.line, block.column + offset, unmapped=True))
+            if any(ch.isdigit() for ch in rest):  # numbers after text no exact label accounts for
+                residue = _residue(numeric, rest, table)
+                if residue is None:
+                    offset = begin + len(numeric)
+                    rows.append(FlatRow(None, None, "", None, rest.strip(), block.line, block.column + offset, unmapped=True))
+                else:  # rows printed in another wording (不再受理其, 部分公开 without its note)
+                    numeric, found_rows = residue
+                    for hit, label_text, values, at in found_rows:
+                        spec_block_r, row_r = hit.target
+                        if row_r.data and values:
+                            rows.append(FlatRow(spec_block_r, row_r, label_text, None, values, block.line, block.column + begin + at, match=hit))
             run = numeric
             if not run.strip():
                 continue
+        # the next row's ordinal run into these digits ("00000002." before a label the scan did not find)
+        ordinal = _TRAILING_ORDINAL.search(run)
+        if ordinal and ordinal.start() > 0:
+            run = run[: ordinal.start()]
         first = positions[start]
         while first > 0 and text[first - 1] in _OPENING:
             first -= 1

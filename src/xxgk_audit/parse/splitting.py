@@ -27,7 +27,7 @@ from typing import Iterable
 from ..layout import EquationInstance, Layout
 
 _TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
-_GROUP = re.compile(r"\d+")
+_GROUP = re.compile(r"[+-]?\d+")
 _MAX_SPLITS = 20000  # splits of one run examined at most (C(L-1, k-1)); beyond, the run stays open
 _MAX_COMBINATIONS = 20000  # combinations of open rows examined across rows
 
@@ -56,30 +56,33 @@ def by_count(run: str, width: int) -> list[Piece] | None:
 
 
 def all_splits(run: str, width: int) -> list[list[Piece]] | None:
-    """Every split of a run of plain digits (whitespace = a boundary) into ``width`` whole numbers
-    without leading zeros; None when the run is not plain digits or has too many splits."""
-    if not run.strip() or any(not (ch.isdigit() or ch.isspace()) for ch in run):
+    """Every split of a run of digits into ``width`` whole numbers without leading zeros; whitespace
+    and a sign (2019 表二 本年增/减: "125-18269") begin a new number. None when the run holds
+    anything else or has too many splits."""
+    if not run.strip() or any(not (ch.isdigit() or ch.isspace() or ch in "+-") for ch in run):
         return None
     groups = [(m.group(0), m.start()) for m in _GROUP.finditer(run)]
-    length = sum(len(g) for g, _ in groups)
+    if any(not g.lstrip("+-") for g, _ in groups):
+        return None
+    length = sum(len(g.lstrip("+-")) for g, _ in groups)
     if len(groups) > width or length < width:
         return [] if length < width else None
     if comb(length - len(groups), width - len(groups)) > _MAX_SPLITS:
         return None
     results: list[list[Piece]] = []
 
-    def numbers(text: str, offset: int, parts: int):
-        """Every split of one digit group into ``parts`` numbers."""
+    def numbers(text: str, offset: int, parts: int, sign: str = ""):
+        """Every split of one digit group into ``parts`` numbers (the first keeps the sign)."""
         if parts == 1:
             if len(text) == 1 or text[0] != "0":
-                yield [Piece(text, offset)]
+                yield [Piece(sign + text, offset - len(sign))]
             return
         for cut in range(1, len(text) - parts + 2):
             head = text[:cut]
             if len(head) > 1 and head[0] == "0":
                 break
             for rest in numbers(text[cut:], offset + cut, parts - 1):
-                yield [Piece(head, offset), *rest]
+                yield [Piece(sign + head, offset - len(sign)), *rest]
 
     def distribute(index: int, remaining: int, acc: list[Piece]):
         if index == len(groups):
@@ -87,9 +90,11 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
                 results.append(acc)
             return
         text, offset = groups[index]
+        sign = text[: len(text) - len(text.lstrip("+-"))]
+        digits = text[len(sign) :]
         left = len(groups) - index - 1
-        for parts in range(1, min(len(text), remaining - left) + 1):
-            for split in numbers(text, offset, parts):
+        for parts in range(1, min(len(digits), remaining - left) + 1):
+            for split in numbers(digits, offset + len(sign), parts, sign):
                 distribute(index + 1, remaining - parts, acc + split)
 
     distribute(0, width, [])

@@ -29,7 +29,8 @@ from .values import fold_cell, is_value_like, parse_value
 _ROWIZE = re.compile(
     r"^(?P<label>.*?[^\d\s.,+\-])?(?P<values>(?:\s*(?:[+-]?\d[\d,]*(?:\.\d+)?|—|/))+)\s*$"
 )
-_RUN = re.compile(r"\s*\d[\d\s]*")  # digits that may hold several cells
+_RUN = re.compile(r"\s*[+-]?\d[\d\s+-]*")  # digits (and 本年增/减 signs) that may hold several cells
+_NUMERIC_RUN = re.compile(r"\s*[+-]?\d[\d\s.,+-]*")  # …or amounts: then no split is attempted
 _VALUE_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 _MAX_ROW_LABEL = 40  # longer lines ending in a number are narrative, not table rows
 _IMPLAUSIBLE = (10**9, 10**11)  # (counts, 万元 amounts): larger values are digits run together
@@ -498,7 +499,7 @@ class TableParser:
             row = item.row if item.row is not None else (None if table.key == "t4" else spec_block.rows[0])
             run = CellText(item.raw, line=item.line, column=item.column)
             holder = Block("text", item.raw, line=item.line, column=item.column)
-            event = RowEvent(table.key, spec_block if row is not None else None, row, item.label, [run], holder, self.order)
+            event = RowEvent(table.key, spec_block if row is not None else None, row, item.label, [run], holder, self.order, item.match)
             if item.values is not None and not _RUN.fullmatch(item.raw):  # numbers and blank marks printed apart
                 event.values = item.values
             self._event(event)
@@ -601,7 +602,7 @@ class TableParser:
         number of cells allows (one when it alone decides); (None, None) when neither fits."""
         values = fit(event.values, width)
         filled = [c for c in event.values if c.text.strip()]
-        if width == 1 or len(filled) != 1 or not _RUN.fullmatch(filled[0].text):
+        if width == 1 or len(filled) != 1 or not _NUMERIC_RUN.fullmatch(filled[0].text):
             return values, None
         cell = filled[0]
         if values is not None and sum(ch.isdigit() for ch in cell.text) < width:
@@ -614,8 +615,8 @@ class TableParser:
             event.split = splitting.HOW_COUNT
             return [_piece_cell(cell, p) for p in single], None
         options = splitting.all_splits(cell.text, width)
-        if options is None or not options:
-            return None, [] if options is not None else None
+        if not options:
+            return None, []  # digits of several cells that no split fits: inseparable
         if len(options) == 1:
             event.split = splitting.HOW_COUNT
             return [_piece_cell(cell, p) for p in options[0]], None
@@ -632,6 +633,8 @@ class TableParser:
         for key, event in placed.items():
             keys = self._event_keys(table, key, event)
             if event.options is not None:
+                signed = [self.layout.cells[k].kind == "signed" for k in keys]
+                event.options = [o for o in event.options if all(s or not c.text.startswith("-") for s, c in zip(signed, o))]
                 rows.append(splitting.OpenRow(keys, [[splitting.Piece(c.text, 0) for c in option] for option in event.options]))
             else:
                 known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values))

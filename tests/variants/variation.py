@@ -1,0 +1,319 @@
+"""Real-world variations of a report's text, as agencies and converters print them.
+
+Each :class:`Variation` rewrites the text of a report (Markdown pipe tables, tab-separated tables or
+plain lines) the way real reports differ from the official format: section titles reworded,
+renumbered, split or missing; digits of a row run together by a crawler; tables cut up by a
+PDF-to-Markdown or OCR conversion; old wordings and omitted rows; labels abbreviated. A variation
+returns ``None`` when the report has nothing it applies to.
+
+``changes`` says what the variation may legitimately change in the audit: the cells it makes
+unknown or missing and the error rules it may add (an omitted row is a real ROW-MISSING; digits
+that stay ambiguous are a real CELLS-INSEPARABLE). Everything else must stay as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from xxgk_audit.layout import get_layout
+
+LAYOUT = get_layout("2021")
+TITLES = {s.key: s.label for s in LAYOUT.sections}
+
+
+@dataclass(frozen=True)
+class Variation:
+    name: str
+    apply: Callable[[str], str | None]
+    errors: frozenset[str] = frozenset()  # error rules it may add
+    lost_rows: tuple[str, ...] = ()  # row labels whose cells it may make missing
+    inseparable: bool = False  # cells it runs together may stay unknown (CELLS-INSEPARABLE)
+    formats: tuple[str, ...] = ("txt", "md")  # the source formats it rewrites
+    # it takes away what tells cells apart (separators, empty cells): only for reports whose every
+    # cell was printed as a number in a labelled row
+    needs_complete: bool = False
+    notes: str = field(default="", compare=False)
+
+
+# -- section titles ---------------------------------------------------------------------------------
+
+def _heading_line(text: str, title: str) -> re.Match | None:
+    """The line that prints ``title`` as a heading (Markdown #, bold, or alone on its line)."""
+    return re.search(rf"(?m)^(?P<pre>[#*\s]*){re.escape(title)}(?P<post>[*\s]*)$", text)
+
+
+def retitle(key: str, new: str) -> Callable[[str], str | None]:
+    def apply(text: str) -> str | None:
+        match = _heading_line(text, TITLES[key])
+        if match is None:
+            return None
+        return text[: match.start()] + match.group("pre") + new + match.group("post") + text[match.end() :]
+
+    return apply
+
+
+def drop_heading(key: str) -> Callable[[str], str | None]:
+    def apply(text: str) -> str | None:
+        match = _heading_line(text, TITLES[key])
+        return None if match is None else text[: match.start()] + text[match.end() :]
+
+    return apply
+
+
+def no_separator(text: str) -> str | None:
+    """一总体情况, 二主动公开…: the ordinals glued to the titles."""
+    changed = text
+    for title in TITLES.values():
+        match = _heading_line(changed, title)
+        if match:
+            number, body = title.split("、", 1)
+            changed = changed[: match.start()] + match.group("pre") + number + body + match.group("post") + changed[match.end() :]
+    return changed if changed != text else None
+
+
+def spaced_ordinals(text: str) -> str | None:
+    """一、 总体情况 with a full-width space, and a colon after the title."""
+    changed = text
+    for title in TITLES.values():
+        match = _heading_line(changed, title)
+        if match:
+            number, body = title.split("、", 1)
+            changed = changed[: match.start()] + match.group("pre") + f"{number}、\u3000{body}：" + match.group("post") + changed[match.end() :]
+    return changed if changed != text else None
+
+
+def bold_titles(text: str) -> str | None:
+    """**一、总体情况**: titles printed in bold instead of as headings."""
+    changed = text
+    for title in TITLES.values():
+        match = _heading_line(changed, title)
+        if match:
+            changed = changed[: match.start()] + f"**{title}**" + changed[match.end() :]
+    return changed if changed != text else None
+
+
+def split_section_five(text: str) -> str | None:
+    """五 printed as two numbered parts (problems / measures), the last part numbered 七."""
+    five = _heading_line(text, TITLES["s5"])
+    six = _heading_line(text, TITLES["s6"])
+    if five is None or six is None:
+        return None
+    body = text[five.end() : six.start()]
+    cut = re.search(r"(?m)^.*(?:改进|整改|下一步|措施).*$", body)
+    if cut is None or cut.start() == 0:
+        return None
+    pre = five.group("pre")
+    body = body[: cut.start()] + f"{pre}六、改进措施\n\n" + body[cut.start() :]
+    return (
+        text[: five.start()] + f"{pre}五、存在的主要问题" + five.group("post") + body
+        + six.group("pre") + "七、其他需要报告的事项" + six.group("post") + text[six.end() :]
+    )
+
+
+# -- tables ---------------------------------------------------------------------------------------------
+
+def _pipe(line: str) -> list[str] | None:
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return None
+    return [c.strip() for c in stripped[1:-1].split("|")]
+
+
+_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
+
+
+def _is_value(cell: str) -> bool:
+    return bool(_NUMBER.fullmatch(cell))
+
+
+def flatten_tables(text: str) -> str | None:
+    """Crawler text: every table on one line, cells run together with nothing between them."""
+    if "\t" not in text and "|" not in text:
+        return None
+    out: list[str] = []
+    run: list[str] = []
+    for line in text.split("\n"):
+        cells = _pipe(line) if "|" in line else (line.split("\t") if "\t" in line else None)
+        if cells is not None and set("".join(cells)) <= set("-: "):
+            continue
+        if cells is not None:
+            run.append("".join(c.strip() for c in cells))
+            continue
+        if run and line.strip() == "":
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(line)
+    if run:
+        out.append("".join(run))
+    return "\n".join(out)
+
+
+def _t4_block(text: str) -> tuple[int, int, list[str]] | None:
+    """(start, end, values) of the 表四 in a Markdown or tab table: header rows and the value row."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        cells = _pipe(line) or (line.split("\t") if "\t" in line else None)
+        if cells and len([c for c in cells if c.strip()]) == 15 and all(_is_value(c.strip()) for c in cells if c.strip()):
+            start = index
+            while start > 0 and ("行政" in lines[start - 1] or "结果" in lines[start - 1] or "起诉" in lines[start - 1] or set(lines[start - 1].strip()) <= set("|-: \t")) and lines[start - 1].strip():
+                start -= 1
+            values = [c.strip() for c in cells if c.strip()]
+            offset = sum(len(x) + 1 for x in lines[:start])
+            end = offset + sum(len(x) + 1 for x in lines[start : index + 1])
+            return offset, end, values
+    return None
+
+
+def t4_three_rows(text: str) -> str | None:
+    """表四 as three rows of five values under a header split over two lines (OCR / PDF-to-Markdown)."""
+    found = _t4_block(text)
+    if found is None:
+        return None
+    start, end, values = found
+    rows = ["|  | 结果 | 结果 | 其他 | 尚未 | 总计 |", "|  | 维持 | 纠正 | 结果 | 审结 |  |", "|---|---|---|---|---|---|"]
+    for label, chunk in zip(("行政复议", "未经复议直接起诉", "复议后起诉"), (values[0:5], values[5:10], values[10:15])):
+        rows.append(f"| {label} | " + " | ".join(chunk) + " |")
+    return text[:start] + "\n".join(rows) + "\n" + text[end:]
+
+
+def t4_heading_misspelled(text: str) -> str | None:
+    return retitle("s4", "四、政府信息公开行政复以、行政诉松情况")(text)
+
+
+def _t3_header_rows(text: str) -> list[str]:
+    return [line for line in text.split("\n") if ("商业企业" in line and "科研机构" in line) or ("自然人" in line and "总计" in line and "申请人" not in line)]
+
+
+def repeated_header(text: str) -> str | None:
+    """The 表三 header printed again in the middle of the table (a page break in the conversion)."""
+    header = _t3_header_rows(text)
+    match = re.search(r"(?m)^.*（四）无法提供.*$|^.*\(四\) 无法提供.*$", text)
+    if not header or match is None:
+        return None
+    return text[: match.start()] + "\n".join(header) + "\n" + text[match.start() :]
+
+
+def data_columns(text: str) -> str | None:
+    """The applicant column titles replaced by 数据1…数据7 (a converter's placeholders)."""
+    rows = [line for line in text.split("\n") if "商业企业" in line and "科研机构" in line]
+    if not rows:
+        return None
+    names = iter(f"数据{n}" for n in range(1, 8))
+    new = re.sub(r"商业企业|科研机构|社会公益组织|法律服务机构|(?<=[|\t] )其他(?= [|\t])|(?<=\t)其他(?=\t)", lambda m: next(names), rows[0])
+    return text.replace(rows[0], new, 1)
+
+
+def wrap_long_label(text: str) -> str | None:
+    """A long row label wrapped over two table rows: the tail on a row of its own below the values."""
+    label = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    match = re.search(rf"(?m)^\|[^\n]*{re.escape(label)}[^\n]*$", text)
+    if match is None:
+        return None
+    cells = _pipe(match.group(0))
+    index = next(i for i, c in enumerate(cells) if label in c)
+    cut = label.index("政府信息公开申请") + len("政府信息公")
+    head, tail = list(cells), [""] * len(cells)
+    head[index], tail[index] = cells[index].replace(label, label[:cut]), label[cut:]
+    rows = "| " + " | ".join(head) + " |\n| " + " | ".join(tail) + " |"
+    return text[: match.start()] + rows + text[match.end() :]
+
+
+def lost_cell_above(text: str) -> str | None:
+    """A row that lost one cell, the value printed as loose text just above the table."""
+    match = re.search(r"(?m)^(?P<row>\|[^\n]*二、上年结转政府信息公开申请数量[^\n]*)$", text)
+    if match is None:
+        return None
+    cells = _pipe(match.group("row"))
+    values = [i for i, c in enumerate(cells) if _is_value(c)]
+    if len(values) != 7:
+        return None
+    lost = cells[values[0]]
+    cells = cells[: values[0]] + cells[values[0] + 1 :]
+    table = re.search(r"(?m)^\|[^\n]*勾稽关系[^\n]*$", text)
+    if table is None:
+        return None
+    row = "| " + " | ".join(cells) + " |"
+    text = text[: match.start()] + row + text[match.end() :]
+    return text[: table.start()] + f"{lost}\n\n" + text[table.start() :]
+
+
+def text_lines(text: str) -> str | None:
+    """Tables printed as lines of text (a PDF without ruling lines): labels then values, spaces between."""
+    if "|" not in text:
+        return None
+    out = []
+    for line in text.split("\n"):
+        cells = _pipe(line)
+        if cells is None:
+            out.append(line)
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue
+        labels = [c for c in cells if c and not _is_value(c)]
+        values = [c for c in cells if _is_value(c)]
+        out.append(" ".join(labels + values))
+    return "\n".join(out)
+
+
+# -- wordings -----------------------------------------------------------------------------------------------
+
+def reword(old: str, new: str) -> Callable[[str], str | None]:
+    def apply(text: str) -> str | None:
+        return text.replace(old, new) if old in text else None
+
+    return apply
+
+
+def drop_row(label: str) -> Callable[[str], str | None]:
+    def apply(text: str) -> str | None:
+        match = re.search(rf"(?m)^(?:\|\s*|){re.escape(label)}(?:\s*\||\t)[^\n]*\n", text)
+        return None if match is None else text[: match.start()] + text[match.end() :]
+
+    return apply
+
+
+def thousands(text: str) -> str | None:
+    """Counts of four digits and more printed with a thousands separator (1,234)."""
+    changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
+    return changed if changed != text else None
+
+
+VARIATIONS: tuple[Variation, ...] = (
+    Variation("四 与 for 、", retitle("s4", "四、政府信息公开行政复议与行政诉讼情况"), formats=("txt", "md", "html")),
+    Variation("四 typo 行政法复议", retitle("s4", "四、政府信息公开行政法复议、行政诉讼情况"), formats=("txt", "md", "html")),
+    Variation("二 suffix 有关情况附表", retitle("s2", "二、主动公开政府信息情况（有关情况附表）"), formats=("txt", "md", "html")),
+    Variation("三 suffix 有关情况附表", retitle("s3", "三、收到和处理政府信息公开申请情况（有关情况附表）"), formats=("txt", "md", "html")),
+    Variation("四 suffix 有关情况附表", retitle("s4", "四、政府信息公开行政复议、行政诉讼情况（有关情况附表）"), formats=("txt", "md", "html")),
+    Variation("五 明年工作计划", retitle("s5", "五、存在的主要问题及明年工作计划"), formats=("txt", "md", "html")),
+    Variation("五 政府信息公开工作…改进情况", retitle("s5", "五、政府信息公开工作存在的主要问题及改进情况"), formats=("txt", "md", "html")),
+    Variation("五 存在问题及整改措施", retitle("s5", "五、存在问题及整改措施"), formats=("txt", "md", "html")),
+    Variation("一 renamed 年度工作核心成效", retitle("s1", "一、年度工作核心成效"), formats=("txt", "md", "html")),
+    Variation("一 概述", retitle("s1", "一、概述"), formats=("txt", "md", "html")),
+    Variation("六 其他需说明事项", retitle("s6", "六、其他需说明事项"), formats=("txt", "md", "html")),
+    Variation("六 其他事项", retitle("s6", "六、其他事项"), formats=("txt", "md", "html")),
+    Variation("ordinals glued 一总体情况", no_separator),
+    Variation("full-width space and colon", spaced_ordinals),
+    Variation("bold titles", bold_titles),
+    Variation("五 split, 七 numbered", split_section_five),
+    Variation("四 heading missing", drop_heading("s4"), formats=("txt", "md", "html")),
+    Variation("四 heading misspelled", t4_heading_misspelled, formats=("txt", "md", "html")),
+    Variation("二 heading missing", drop_heading("s2"), formats=("txt", "md", "html")),
+    Variation("三 heading missing", drop_heading("s3"), formats=("txt", "md", "html")),
+    Variation("tables flattened, digits run together", flatten_tables, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
+    Variation("表四 three rows of five", t4_three_rows),
+    Variation("表三 header repeated mid-table", repeated_header, formats=("md",)),
+    Variation("applicant columns 数据1…", data_columns),
+    Variation("long label wrapped over two rows", wrap_long_label, formats=("md",)),
+    Variation("lost cell printed above the table", lost_cell_above, formats=("md",)),
+    Variation("tables as lines of text", text_lines, formats=("md",), needs_complete=True),
+    Variation("规范性文件 (old wording)", reword("行政规范性文件", "规范性文件"), formats=("txt", "md", "html")),
+    Variation("不再受理其 (old wording)", reword("行政机关不再处理其", "行政机关不再受理其"), formats=("txt", "md", "html")),
+    Variation("其他法律和行政法规禁止公开", reword("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"), formats=("txt", "md", "html")),
+    Variation("部分公开 without its note", reword("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"), formats=("txt", "md", "html")),
+    Variation("规章 row omitted", drop_row("规章"), errors=frozenset({"ROW-MISSING"}), lost_rows=("规章",)),
+    Variation("thousands separators", thousands),
+)
