@@ -482,8 +482,11 @@ def validate(path: Path) -> None:
         raise StoreError(where, "文件为空，不是审核意见数据库（SQLite）；文件未改动")
     if not head.startswith(_HEADER):
         raise StoreError(where, f"不是审核意见数据库（{_what(head)}，不是 SQLite 数据库）；文件未改动")
+    # Read-only; without a write-ahead log beside it the file is complete and is read as immutable,
+    # which creates no -wal/-shm files next to a file that may not even be ours.
+    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=_TIMEOUT)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True, timeout=_TIMEOUT)
     except sqlite3.DatabaseError as exc:
         raise StoreError(where, f"无法打开审核意见数据库（{exc}）；文件未改动") from exc
     try:
@@ -492,7 +495,8 @@ def validate(path: Path) -> None:
         except sqlite3.DatabaseError as exc:
             raise StoreError(where, f"审核意见数据库已损坏或不完整（{exc}）；文件未改动") from exc
         if status != ["ok"]:
-            raise StoreError(where, f"审核意见数据库已损坏（{'；'.join(map(str, status[:3]))}）；文件未改动")
+            detail = " ".join(" ".join(map(str, status[:3])).split())[:200]
+            raise StoreError(where, f"审核意见数据库已损坏（{detail}）；文件未改动")
         _check_schema(conn, where)
         for table, condition, label in _TYPE_CHECKS:
             bad = conn.execute(f"SELECT rowid FROM {table} WHERE {condition} LIMIT 1").fetchone()
