@@ -150,10 +150,10 @@ class BatchReviewApp(w.VBox):
         )
         self.add_class("xxgk-app")
         self.add_class("xxgk-batch-review")
-        self.open(report_dir, store)
+        self.load(report_dir, store)
 
     # -- data ----------------------------------------------------------------------------------
-    def open(self, folder, store_arg=None) -> bool:
+    def load(self, folder, store_arg=None) -> bool:
         try:
             self.batch = load_batch_findings(folder, store_arg)
         except (NotABatch, StoreError) as exc:
