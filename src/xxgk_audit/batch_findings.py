@@ -4,8 +4,9 @@ Reads ``findings.csv`` and ``reports.csv`` of ``xxgk-audit batch`` (each finding
 report's identity: agency, year, layout, sha256) and looks the verdicts up in the review store,
 so the batch review (:mod:`xxgk_audit.batch_review`) and the 通报 (:mod:`xxgk_audit.notice`) show
 what the auditors decided, also for verdicts given in the single-report app or on the command line.
-Verdicts given here are written to the same store, one transaction per report, with the auditor's
-name and origin ``batch``; :func:`xxgk_audit.batch.verdicts.apply_verdicts` then writes them into
+Verdicts given here are written to the same store, with the auditor's
+name and origin ``batch`` (a bulk verdict in one transaction: all or nothing);
+:func:`xxgk_audit.batch.verdicts.apply_verdicts` then writes them into
 the batch's own files.
 """
 
@@ -114,16 +115,19 @@ class BatchFindings:
     # -- writing ------------------------------------------------------------------------------------
     def set_verdicts(self, index: Iterable, verdict: str | None, comment: str | None = None, auditor: str = "") -> int:
         """Give the findings at ``index`` (labels of :attr:`frame`) a verdict and/or comment (``None``
-        keeps it): one transaction per report. Returns the number of findings addressed."""
+        keeps it), in one transaction. Returns the number of findings addressed."""
         from .review import parse_verdict
 
         key = None if verdict is None else parse_verdict(verdict)
         chosen = self.frame.loc[list(index)]
+        positions = self.frame.groupby("source", sort=False).indices
+        reports = []
         for source, rows in chosen.groupby("source", sort=False):
-            everything = self.frame[self.frame["source"] == source]
+            everything = self.frame.iloc[positions[source]]
             seen = [FindingMeta(r.fingerprint, r.rule, r.severity, r.message) for r in everything.itertuples()]
             items = [(FindingMeta(r.fingerprint, r.rule, r.severity, r.message), key, comment) for r in rows.itertuples()]
-            self.store.record(self.identity_of(rows.iloc[0]), items, auditor=auditor, origin="batch", seen=seen)
+            reports.append((self.identity_of(rows.iloc[0]), items, seen))
+        self.store.record_many(reports, auditor=auditor, origin="batch")  # all or nothing
         self.refresh(chosen["source"].unique())
         return len(chosen)
 

@@ -165,6 +165,7 @@ class BatchReviewApp(w.VBox):
         self._options(self.agency, sorted(a for a in frame["agency"].unique() if a))
         self._options(self.year, sorted((y for y in frame["year"].unique() if y), reverse=True))
         self._options(self.rule, _rule_order(frame["rule"].unique()))
+        self.summary.value = summary_html(self.batch)
         self.render()
         return True
 
@@ -191,7 +192,6 @@ class BatchReviewApp(w.VBox):
         if self.batch is None:
             return
         frame = self.filtered()
-        self.summary.value = summary_html(self.batch)
         self.grid.value = grid_html(self.batch, frame)
         self.pick.options = [(f"{r.agency} · {r.year} · {r.rule} · {verdict_label(r.verdict)} · {r.message[:40]}", i) for i, r in zip(frame.index[:MAX_ROWS * 10], frame.head(MAX_ROWS * 10).itertuples())]
         self.update_apply_label()
@@ -214,6 +214,7 @@ class BatchReviewApp(w.VBox):
             self.result.value = f'<p class="xxgk-conclusion xxgk-sev-error">审核意见未能保存：{esc(exc.path)}：{esc(exc.reason)}</p>'
             return 0
         self.pick.value = ()
+        self.summary.value = summary_html(self.batch)
         self.render()
         self.result.value = f'<p class="xxgk-note xxgk-applied">已将 {n} 项问题设为“{esc(VERDICTS[self.new_verdict.value])}”，已保存到审核意见数据库。点击“写回批量结果并生成通报”更新批量结果文件。</p>'
         return n

@@ -80,18 +80,17 @@ def load_notice(report_dir, store=None) -> NoticeData:
     frame = _units(batch.frame)
     confirmed = frame[frame["verdict"] == "confirmed"]
     reports = batch.reports[batch.reports["status"] != "unreadable"]
-    units = _units(reports.assign(rule="", verdict="").reindex(columns=["source", "agency", "year", "rule", "verdict"], fill_value=""))
-    rows = []
-    for key, part in units.groupby("unit_key", sort=False):
-        mine = confirmed[confirmed["unit_key"] == key]
-        counts = mine["severity"].value_counts()
-        pending = frame[(frame["unit_key"] == key) & (frame["verdict"] == "pending") & frame["severity"].isin(["error", "warning"])]
-        rows.append({
-            "unit_key": key, "unit": part["unit"].iloc[0], "reports": len(part),
-            "errors": int(counts.get("error", 0)), "warnings": int(counts.get("warning", 0)), "infos": int(counts.get("info", 0)),
-            "confirmed": len(mine), "pending": len(pending),
-        })
-    ranking = pd.DataFrame(rows, columns=["unit_key", "unit", "reports", "errors", "warnings", "infos", "confirmed", "pending"])
+    units = _units(reports.reindex(columns=["source", "agency", "year"], fill_value=""))
+    per_unit = units.groupby("unit_key", sort=False).agg(unit=("unit", "first"), reports=("source", "size"))
+    severities = confirmed.groupby(["unit_key", "severity"]).size().unstack(fill_value=0).reindex(columns=["error", "warning", "info"], fill_value=0)
+    open_ = frame[(frame["verdict"] == "pending") & frame["severity"].isin(["error", "warning"])].groupby("unit_key").size()
+    ranking = per_unit.join(severities, how="left").fillna(0)
+    ranking = ranking.rename(columns={"error": "errors", "warning": "warnings", "info": "infos"})
+    for column in ("errors", "warnings", "infos"):
+        ranking[column] = ranking[column].astype(int)
+    ranking["confirmed"] = ranking["errors"] + ranking["warnings"] + ranking["infos"]
+    ranking["pending"] = open_.reindex(ranking.index, fill_value=0).astype(int)
+    ranking = ranking.reset_index()[["unit_key", "unit", "reports", "errors", "warnings", "infos", "confirmed", "pending"]]
     ranking = ranking.sort_values(["errors", "confirmed", "unit"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
     ranks, previous = [], None
     for position, pair in enumerate(zip(ranking["errors"], ranking["confirmed"]), 1):
@@ -179,8 +178,9 @@ def agencies_html(data: NoticeData) -> str:
     order = _rule_order()
     parts = []
     listed = data.ranking[data.ranking["confirmed"] > 0]
+    by_unit = dict(tuple(data.confirmed.groupby("unit_key", sort=False)))
     for n, unit in enumerate(listed.itertuples(), 1):
-        mine = data.confirmed[data.confirmed["unit_key"] == unit.unit_key]
+        mine = by_unit[unit.unit_key]
         mine = mine.assign(_s=mine["severity"].map({"error": 0, "warning": 1, "info": 2}), _o=mine["rule"].map(lambda r: order.get(r, len(order))))
         mine = mine.sort_values(["year", "_s", "_o"], kind="stable")
         numeral = _NUMERALS[n - 1] if n <= len(_NUMERALS) else str(n)

@@ -140,7 +140,7 @@ def memo_meta(ctx: MemoContext) -> dict:
     return {
         "title": MEMO_TITLE,
         "subtitle": subtitle,
-        "auditor": ctx.auditor,
+        "auditor": ctx.auditor or "、".join(ctx.reviewers()),  # the signature names who reviewed
         "date": ctx.date,
         "facts": [["报告文件", Path(report.source).name], ["格式", layout_label(report)], ["审核日期", ctx.date]],
         "counts": ctx.result.counts,

@@ -29,6 +29,7 @@ import codecs
 import datetime as _dt
 import os
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -182,11 +183,15 @@ class ReviewStore:
             _create(self.path)
             validate(self.path)
         self._conn = _open(self.path, self.readonly)
+        # closed when the store is dropped or the interpreter exits: the last connection to close
+        # checkpoints the write-ahead log and removes the -wal and -shm files
+        self._finalizer = weakref.finalize(self, self._conn.close)
         return self._conn
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
+            self._finalizer.detach()
             conn.close()
 
     def __enter__(self) -> "ReviewStore":
@@ -260,37 +265,29 @@ class ReviewStore:
         each finding.
         """
         items = list(items)
-        for _, verdict, _ in items:
-            if verdict is not None and verdict not in VERDICT_KEYS:
-                raise ValueError(f"unknown verdict {verdict!r}; one of {VERDICT_KEYS}")
-        stamp = now()
-        out: dict[str, Change] = {}
-        with self._write() as cur:
-            report_id = _ensure(cur, identity, stamp)
-            _sighting(cur, report_id, identity, stamp)
-            _remember(cur, report_id, [*seen, *(meta for meta, _, _ in items)], identity.sha256, stamp)
-            for meta, verdict, comment in items:
-                row = cur.execute(
-                    "SELECT verdict, comment FROM changes WHERE report_id = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1",
-                    (report_id, meta.fingerprint),
-                ).fetchone()
-                previous_verdict, previous_comment = row if row else (None, None)
-                new_verdict = verdict if verdict is not None else (previous_verdict or "pending")
-                new_comment = comment if comment is not None else (previous_comment or "")
-                if row is not None and (new_verdict, new_comment) == (previous_verdict, previous_comment):
-                    continue
-                if row is None and new_verdict == "pending" and not new_comment:
-                    continue  # nothing to say yet
-                cur.execute(
-                    "INSERT INTO changes (report_id, fingerprint, verdict, comment, auditor, changed_at, previous_verdict, previous_comment, sha256, path, origin) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (report_id, meta.fingerprint, new_verdict, new_comment, auditor or "", stamp, previous_verdict, previous_comment, identity.sha256 or "", identity.path or "", origin),
-                )
+        report_id = self.record_many([(identity, items, seen)], auditor, origin)[0]
         current = self.current(report_id)
-        for meta, _, _ in items:
-            if meta.fingerprint in current:
-                out[meta.fingerprint] = current[meta.fingerprint]
-        return out
+        return {meta.fingerprint: current[meta.fingerprint] for meta, _, _ in items if meta.fingerprint in current}
+
+    def record_many(self, reports: Iterable[tuple[object, Iterable[tuple[FindingMeta, str | None, str | None]], Iterable[FindingMeta]]], auditor: str = "", origin: str = "api") -> list[int]:
+        """:meth:`record` for several reports (identity, items, seen) in one transaction: a bulk
+        verdict is saved entirely or not at all. Returns the identities' ids."""
+        reports = [(identity, list(items), list(seen)) for identity, items, seen in reports]
+        for _, items, _ in reports:
+            for _, verdict, _ in items:
+                if verdict is not None and verdict not in VERDICT_KEYS:
+                    raise ValueError(f"unknown verdict {verdict!r}; one of {VERDICT_KEYS}")
+        stamp = now()
+        ids = []
+        with self._write() as cur:
+            for identity, items, seen in reports:
+                report_id = _ensure(cur, identity, stamp)
+                ids.append(report_id)
+                _sighting(cur, report_id, identity, stamp)
+                _remember(cur, report_id, [*seen, *(meta for meta, _, _ in items)], identity.sha256, stamp)
+                for meta, verdict, comment in items:
+                    _change(cur, report_id, identity, meta, verdict, comment, auditor, origin, stamp)
+        return ids
 
     def seen(self, report_id: int | None) -> dict[str, tuple[str, str]]:
         """fingerprint -> (first sha256, first seen) of every finding recorded for an identity."""
@@ -369,6 +366,26 @@ class _Transaction:
         if isinstance(exc, sqlite3.DatabaseError):
             raise StoreError(str(self.path), f"无法写入审核意见数据库（{exc}）") from exc
         return False
+
+
+def _change(cur: sqlite3.Cursor, report_id: int, identity, meta: FindingMeta, verdict: str | None, comment: str | None, auditor: str, origin: str, stamp: str) -> None:
+    """Append one change (within the caller's transaction), unless it alters nothing."""
+    row = cur.execute(
+        "SELECT verdict, comment FROM changes WHERE report_id = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1",
+        (report_id, meta.fingerprint),
+    ).fetchone()
+    previous_verdict, previous_comment = row if row else (None, None)
+    new_verdict = verdict if verdict is not None else (previous_verdict or "pending")
+    new_comment = comment if comment is not None else (previous_comment or "")
+    if row is not None and (new_verdict, new_comment) == (previous_verdict, previous_comment):
+        return
+    if row is None and new_verdict == "pending" and not new_comment:
+        return  # nothing to say yet
+    cur.execute(
+        "INSERT INTO changes (report_id, fingerprint, verdict, comment, auditor, changed_at, previous_verdict, previous_comment, sha256, path, origin) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (report_id, meta.fingerprint, new_verdict, new_comment, auditor or "", stamp, previous_verdict, previous_comment, identity.sha256 or "", identity.path or "", origin),
+    )
 
 
 def _find(read, identity) -> int | None:

@@ -102,8 +102,12 @@ class FindingRow(w.VBox):
         return f'<div class="xxgk-app"><table class="xxgk-table xxgk-findings" style="width:100%"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table></div>'
 
     def _save(self, change) -> None:
+        """Save what changed (the verdict or the comment): a value another auditor changed meanwhile
+        in the other field is not overwritten."""
+        verdict = self.verdict.value if change["owner"] is self.verdict else None
+        comment = self.comment.value if change["owner"] is self.comment else None
         try:
-            saved = self._app.loaded.review.set(self.finding, verdict=self.verdict.value, comment=self.comment.value, auditor=self._app.auditor.value.strip(), origin="app")
+            saved = self._app.loaded.review.set(self.finding, verdict=verdict, comment=comment, auditor=self._app.auditor.value.strip(), origin="app")
         except StoreError as exc:
             self._app.show_error(f"审核意见未能保存：{exc.path}：{exc.reason}")
             return
