@@ -1,7 +1,8 @@
-"""Command line: ``xxgk-audit check | memo | batch`` (../shared/spec/interface.md).
+"""Command line: ``xxgk-audit check | memo | review | batch | notice`` (../shared/spec/interface.md).
 
-Exit status: 0 no error finding; 1 at least one error finding; 2 a usage error or an input that
-cannot be read at all (one line on stderr per such input; the other inputs are still audited).
+Exit status: 0 no error finding (an error the auditor marked 不是问题 does not count); 1 at least
+one error finding not dismissed; 2 a usage error, an input or a review store that cannot be read
+at all (one line on stderr per such input; the other inputs are still audited).
 This module imports no Jupyter, nbformat or pandas: ``check`` must start fast.
 """
 
@@ -35,13 +36,18 @@ def _emit(text: str, output: str | None, bom: bool = False) -> None:
 
 def cmd_check(args) -> int:
     from .output import render_csv, render_json, render_text
+    from .review import read_reviews
 
     results, failures = _audit_all(args)
+    reviews, store_failure = read_reviews(results, args.store)
+    if store_failure:
+        print(store_failure, file=sys.stderr)
     render = {"text": render_text, "json": render_json, "csv": render_csv}[args.format]
-    _emit(render(results, failures), args.output, bom=args.format == "csv")
-    if failures:
+    _emit(render(results, failures, reviews), args.output, bom=args.format == "csv")
+    if failures or store_failure:
         return EXIT_UNREADABLE
-    return EXIT_ERRORS if any(r.has_errors for r in results) else EXIT_OK
+    open_errors = [r.open_errors() if r is not None else int(result.has_errors) for result, r in zip(results, reviews)]
+    return EXIT_ERRORS if any(open_errors) else EXIT_OK
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -63,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--prior", nargs="+", metavar="PATH", help="同一单位以往年度的报告，用于跨年度核对")
     check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="输出格式（默认 text）")
     check.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
+    check.add_argument("--store", metavar="FILE", help="审核意见数据库（默认 $XXGK_AUDIT_STORE 或 reports/reviews.sqlite；只读，不存在时不创建）")
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     check.set_defaults(func=cmd_check)
 
@@ -71,8 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
     memo.add_argument("--prior", nargs="+", metavar="PATH", help="同一单位以往年度的报告")
     memo.add_argument("--auditor", default="", metavar="NAME", help="审核人姓名（写入备忘录签名栏）")
     memo.add_argument("--out-dir", default="reports", metavar="DIR", help="备忘录输出目录（默认 reports/）")
+    memo.add_argument("--store", metavar="FILE", help="审核意见数据库（默认 $XXGK_AUDIT_STORE 或 reports/reviews.sqlite）")
     memo.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     memo.set_defaults(func=_lazy("xxgk_audit.memo", "cmd_memo"))
+
+    review = sub.add_parser(
+        "review",
+        help="查看或填写一份报告的审核意见（确认问题 / 不是问题 / 待定）",
+        description="列出报告发现的问题及其审核意见；用 --set 或 --rule 修改审核意见。审核意见按报告身份（单位、年度、格式）保存在审核意见数据库中，与文件名无关。",
+        epilog="VERDICT：确认问题、不是问题、待定（或 confirmed、dismissed、pending）。退出状态：0 没有未排除的“错误”；1 至少一个“错误”未标为“不是问题”；2 参数错误、报告或审核意见数据库无法读取。",
+    )
+    review.add_argument("paths", nargs=1, metavar="PATH", help="报告文件")
+    review.add_argument("--prior", nargs="+", metavar="PATH", help="同一单位以往年度的报告，用于跨年度核对")
+    review.add_argument("--store", metavar="FILE", help="审核意见数据库（默认 $XXGK_AUDIT_STORE 或 reports/reviews.sqlite）")
+    review.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    change = review.add_mutually_exclusive_group()
+    change.add_argument("--set", nargs=2, metavar=("FINGERPRINT", "VERDICT"), help="修改一项问题的审核意见")
+    change.add_argument("--rule", nargs=2, metavar=("RULE_ID", "VERDICT"), help="修改该报告中某条规则的全部问题的审核意见")
+    review.add_argument("--comment", metavar="TEXT", help="审核说明（与 --set 或 --rule 一起使用）")
+    review.add_argument("--auditor", default="", metavar="NAME", help="审核人姓名（记入修改历史）")
+    review.add_argument("--history", action="store_true", help="列出该报告审核意见的全部修改历史")
+    review.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    review.set_defaults(func=_lazy("xxgk_audit.reviewing", "cmd_review"))
 
     batch = sub.add_parser(
         "batch",
@@ -86,8 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("paths", nargs="+", metavar="PATH", help="报告文件或文件夹")
     batch.add_argument("--out-dir", default="reports", metavar="DIR", help="输出目录（默认 reports/）")
     batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行审核的进程数（默认 1：在本进程中审核）")
+    batch.add_argument("--store", metavar="FILE", help="审核意见数据库（默认 $XXGK_AUDIT_STORE 或 reports/reviews.sqlite；只读）")
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch.set_defaults(func=_lazy("xxgk_audit.batch", "cmd_batch"))
+
+    notice = sub.add_parser(
+        "notice",
+        help="根据已审核的批量结果生成通报（只列确认的问题）",
+        description="读取 xxgk-audit batch 的输出文件夹和审核意见数据库，生成通报：按单位列出经审核确认的问题、各规则的问题数和各单位按确认错误数的排名。输出一个自包含的 HTML 文件。",
+        epilog="退出状态：0 已生成；2 文件夹中没有批量审核结果、审核意见数据库无法读取或通报无法生成。",
+    )
+    notice.add_argument("batch_dir", metavar="BATCH_DIR", help="xxgk-audit batch 的输出文件夹")
+    notice.add_argument("--out", metavar="FILE", help="通报文件（默认 BATCH_DIR/notice.html）")
+    notice.add_argument("--store", metavar="FILE", help="审核意见数据库（默认 $XXGK_AUDIT_STORE，其次为批量审核时使用的数据库）")
+    notice.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    notice.set_defaults(func=_lazy("xxgk_audit.notice", "cmd_notice"))
     return parser
 
 

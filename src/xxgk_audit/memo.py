@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 NOTEBOOK_NAME = "audit_report.ipynb"
 STATIC_ENV = "XXGK_AUDIT_STATIC"
 # Imported once when the kernel starts, so each memo after the first costs only its own work.
-WARMUP = "import xxgk_audit.notebook, xxgk_audit.render, pandas.io.formats.style; from xxgk_audit.layout import all_layouts; all_layouts()"
+WARMUP = "import xxgk_audit.notebook, xxgk_audit.render, xxgk_audit.snapshot, pandas.io.formats.style; from xxgk_audit.layout import all_layouts; all_layouts()"
 RESET = """\
 get_ipython().reset(new_session=False, aggressive=False)
 import os as _os
@@ -187,20 +187,22 @@ def export_notebook(
     *,
     session: "KernelSession | None" = None,
     title: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Path:
     """Execute a parameterized notebook and write its self-contained memo HTML to ``output``.
 
     ``parameters`` are injected after the cell tagged ``parameters`` (as papermill does);
     ``session`` reuses a warm kernel (its state is reset first), otherwise a kernel is started
     and stopped for this run. The kernel sees ``XXGK_AUDIT_OUT_DIR`` = the folder of ``output``
-    (where saved verdicts are looked up). ``title`` overrides the memo title.
+    and the entries of ``env`` (e.g. ``XXGK_AUDIT_STORE``, the review store). ``title`` overrides
+    the memo title.
     """
     import nbformat
 
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     nb = inject_parameters(nbformat.read(os.fspath(notebook), as_version=4), parameters)
-    env = {out_dir_env(): str(output.parent.resolve())}
+    env = {out_dir_env(): str(output.parent.resolve()), **(env or {})}
     if session is None:
         with KernelSession() as own:
             own.execute(nb, env)
@@ -237,9 +239,17 @@ def find_notebook(name: str = NOTEBOOK_NAME) -> Path:
 # -- command line ----------------------------------------------------------------------------
 
 def cmd_memo(args) -> int:
+    """``xxgk-audit memo``: each report is read and audited once, here; the notebook in the kernel
+    shows that result (passed as a JSON snapshot, :mod:`xxgk_audit.snapshot`) with the verdicts of
+    the review store, and the exit status counts the errors not dismissed."""
+    import tempfile
+
+    from .engine import audit
     from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
     from .loading import load_all, pair_priors
-    from .engine import audit
+    from .review import ReportReview, ReviewStore, StoreError, store_path
+    from .snapshot import dump_audit
+    from .store import STORE_ENV
 
     started = time.perf_counter()
     try:
@@ -247,13 +257,20 @@ def cmd_memo(args) -> int:
     except InputError as exc:
         print(f"xxgk-audit memo: {exc.reason}", file=sys.stderr)
         return EXIT_UNREADABLE
+    try:
+        store = ReviewStore(store_path(getattr(args, "store", None)))
+    except StoreError as exc:
+        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for message in store.messages:
+        print(message, file=sys.stderr)
     session = KernelSession()
     try:
         session.launch()  # the kernel boots while the reports are read here
     except Exception as exc:  # noqa: BLE001 - no kernel, no memo: one line, exit 2
         print(f"xxgk-audit memo: 无法启动 Jupyter 内核（{_first_line(exc)}）", file=sys.stderr)
         return EXIT_UNREADABLE
-    with session:
+    with session, store, tempfile.TemporaryDirectory(prefix="xxgk-memo-") as spool:
         reports, failures = load_all(args.paths, args.debug)
         priors, prior_failures = load_all(args.prior or [], args.debug)
         failures += prior_failures
@@ -265,17 +282,27 @@ def cmd_memo(args) -> int:
         stems = _unique_stems(reports)
         has_errors = False
         total = len(reports)
+        env = {STORE_ENV: str(store.path.resolve())}
         for number, report in enumerate(reports, 1):
             print(f"[{number}/{total}] 正在生成审核备忘录：{report.source}", file=sys.stderr, flush=True)
             paired = pair_priors(report, priors + reports)
-            parameters = {
-                "report_path": str(Path(report.source).resolve()),
-                "prior_paths": [str(Path(p.source).resolve()) for p in paired],
-                "auditor": args.auditor or "",
-            }
             output = out_dir / f"{stems[id(report)]}.html"
             try:
-                export_notebook(notebook, parameters, output, session=session)
+                result = audit(report, paired)
+                open_errors = ReportReview.of(store, result).open_errors()
+                snapshot = Path(spool) / f"{number}.json"
+                dump_audit(result, paired, snapshot)
+                parameters = {
+                    "report_path": str(Path(report.source).resolve()),
+                    "prior_paths": [str(Path(p.source).resolve()) for p in paired],
+                    "auditor": args.auditor or "",
+                    "audit_data": str(snapshot),
+                }
+                export_notebook(notebook, parameters, output, session=session, env=env)
+            except StoreError as exc:
+                print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+                failures.append((report.source, exc.reason))
+                continue
             except Exception as exc:  # noqa: BLE001 - one line per failed memo, the others go on
                 if args.debug:
                     import traceback
@@ -286,7 +313,7 @@ def cmd_memo(args) -> int:
                 failures.append((report.source, reason))
                 continue
             print(output, flush=True)
-            has_errors = has_errors or audit(report, paired).has_errors
+            has_errors = has_errors or open_errors > 0
     written = total - sum(1 for path, _ in failures if path in {r.source for r in reports})
     print(f"完成：已生成 {written}/{total} 份审核备忘录，用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
     if failures:

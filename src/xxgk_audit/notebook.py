@@ -16,7 +16,7 @@ from . import fastimport  # noqa: F401 - first: keeps a later nbformat import fa
 from .errors import InputError
 from .paths import out_dir, resolve_report
 from .render import MEMO_META_MIME, MemoContext, error_html, memo_meta, memo_sections, style_html
-from .review import ReviewStore
+from .review import ReportReview, ReviewStore, StoreError, store_path
 
 STATIC_ENV = "XXGK_AUDIT_STATIC"
 WIDGETS_ENV = "XXGK_AUDIT_WIDGETS"
@@ -27,26 +27,39 @@ class LoadedAudit:
     report: object
     result: object
     priors: list
-    review: ReviewStore
+    review: ReportReview
 
 
-def load_audit(report_path, prior_paths: Iterable = (), review_dir=None) -> LoadedAudit:
-    """Load, audit (with the priors of the same agency) and attach the saved verdicts."""
+def load_audit(report_path, prior_paths: Iterable = (), review_dir=None, *, store: str | os.PathLike | ReviewStore | None = None, audit_data=None) -> LoadedAudit:
+    """Load, audit (with the priors of the same agency) and attach the verdicts of the review store.
+
+    ``audit_data``: a snapshot written by :func:`xxgk_audit.snapshot.dump_audit` for this very
+    report (``xxgk-audit memo`` passes one): its result is shown and the report is not parsed again.
+    ``store``: the review store (a path or an open store), else ``$XXGK_AUDIT_STORE``, else
+    ``reviews.sqlite`` in ``review_dir`` (default: the output folder). Raises InputError for an
+    unreadable report and :class:`~xxgk_audit.store.StoreError` for an unreadable store.
+    """
     from . import audit, load_report
     from .loading import pair_priors
 
     path = resolve_report(report_path)
-    report = load_report(str(path))
-    priors = []
-    for prior in prior_paths or ():
-        try:
-            priors.append(load_report(str(resolve_report(prior))))
-        except InputError:
-            continue  # an unreadable prior only disables the cross-year rules for it
-    paired = pair_priors(report, priors)
-    result = audit(report, paired)
-    review = ReviewStore.for_report(report, review_dir or out_dir())
-    return LoadedAudit(report, result, paired, review)
+    if audit_data:
+        from .snapshot import load_audit_snapshot
+
+        result, paired = load_audit_snapshot(audit_data, path)
+    else:
+        report = load_report(str(path))
+        priors = []
+        for prior in prior_paths or ():
+            try:
+                priors.append(load_report(str(resolve_report(prior))))
+            except InputError:
+                continue  # an unreadable prior only disables the cross-year rules for it
+        paired = pair_priors(report, priors)
+        result = audit(report, paired)
+    if not isinstance(store, ReviewStore):
+        store = ReviewStore(store_path(store, review_dir or out_dir()))
+    return LoadedAudit(result.report, result, paired, ReportReview.of(store, result))
 
 
 def widget_mode() -> bool:
@@ -82,11 +95,12 @@ def display_static(ctx: MemoContext) -> None:
         display(HTML(fragment))
 
 
-def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, widgets: bool | None = None):
+def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, widgets: bool | None = None, audit_data=None):
     """Show the audit of ``report_path``: the widget app live, the static memo headless.
 
     Returns the :class:`~xxgk_audit.widgets.AuditApp` in widget mode, else the MemoContext (or
-    ``None`` when the report cannot be read; the reason is displayed).
+    ``None`` when the report or the review store cannot be read; the reason is displayed).
+    ``audit_data``: the audit already made by ``xxgk-audit memo`` (see :func:`load_audit`).
     """
     from IPython.display import HTML, display
 
@@ -99,7 +113,11 @@ def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, wi
         display(app)
         return app
     try:
-        loaded = load_audit(report_path, prior_paths)
+        loaded = load_audit(report_path, prior_paths, audit_data=audit_data)
+    except StoreError as exc:
+        display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
+        display(HTML(error_html(str(exc.path), exc.reason, "无法读取审核意见数据库")))
+        return None
     except InputError as exc:
         display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
         display(HTML(error_html(str(report_path), exc.reason)))

@@ -13,25 +13,44 @@ def template_label(report) -> str:
     return f"{report.template}年格式（{report.layout.document_number}）"
 
 
-def render_text(results, failures) -> str:
+def _reviews(results, reviews) -> list:
+    return list(reviews) if reviews is not None else [None] * len(results)
+
+
+def _verdict_of(review):
+    from .review import no_verdict
+
+    return review.get if review is not None else no_verdict
+
+
+def render_text(results, failures, reviews=None) -> str:
+    """``reviews``: the :class:`~xxgk_audit.review.ReportReview` of each result (or None): the
+    auditor's conclusion and each finding's verdict are shown beside the automatic ones."""
     from .findings import SEVERITIES, SEVERITY_LABELS
+    from .review import reviewed_conclusion
 
     out = io.StringIO()
-    for result in results:
+    for result, review in zip(results, _reviews(results, reviews)):
         report = result.report
         counts = result.counts
+        verdict_of = _verdict_of(review)
         out.write(f"== {report.source}\n")
         tables = "、".join(f"{report.layout.tables[k].name}{ {'found': '已读取', 'missing': '缺失', 'inseparable': '数字连写无法读取'}[v]}" for k, v in report.tables.items())
         out.write(f"   {report.agency or '（未识别单位）'} · {report.year or '？'}年度 · {template_label(report)} · 找到{len(report.sections)}/6个部分 · {tables}\n")
         verdict = "有错误，需要更正" if counts["error"] else ("有警告，建议核实" if counts["warning"] else "未发现问题")
         out.write(f"   结论：{verdict}（错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}）\n")
+        conclusion = reviewed_conclusion(result.findings, verdict_of)
+        reviewers = review.reviewers() if review is not None else []
+        out.write(f"   审核结论：{conclusion.text}" + (f"（审核人：{'、'.join(reviewers)}）" if reviewers else "") + "\n")
         for severity in SEVERITIES:
             group = [f for f in result.findings if f.severity == severity]
             if not group:
                 continue
             out.write(f"\n  {SEVERITY_LABELS[severity]}（{len(group)}）\n")
             for finding in group:
-                out.write(f"  [{finding.rule}] {finding.message}\n")
+                given = verdict_of(finding)
+                mark = "" if given.is_pending else f"  〔{given.label}" + (f"：{given.comment}" if given.comment else "") + "〕"
+                out.write(f"  [{finding.rule}] {finding.message}{mark}\n")
                 shown = finding.locations[:6]
                 for location in shown:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
@@ -45,29 +64,73 @@ def render_text(results, failures) -> str:
     return out.getvalue()
 
 
-def render_json(results, failures) -> str:
+def render_json(results, failures, reviews=None) -> str:
     from .engine import tool_info
+    from .review import reviewed_conclusion
 
+    reports = []
+    for result, review in zip(results, _reviews(results, reviews)):
+        verdict_of = _verdict_of(review)
+        data = result.to_dict()
+        for finding, item in zip(result.findings, data["findings"]):
+            given = verdict_of(finding)
+            item.update(verdict=given.verdict, comment=given.comment, auditor=given.auditor, updated_at=given.updated_at or None)
+        data["review"] = reviewed_conclusion(result.findings, verdict_of).to_dict()
+        reports.append(data)
     data = {
         "tool": tool_info(),
-        "reports": [r.to_dict() for r in results],
+        "reports": reports,
         "unreadable": [{"source": path, "reason": reason} for path, reason in failures],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["source", "agency", "year", "template", "rule", "severity", "message", "cells", "expected", "actual", "difference", "locations", "fingerprint"]
+CSV_COLUMNS = [
+    "source", "agency", "year", "template", "rule", "severity", "message", "cells", "expected", "actual", "difference", "locations", "fingerprint",
+    "sha256", "layout", "verdict", "comment", "reviewer", "reviewed_at",
+]
 
 
-def render_csv(results, failures) -> str:
+def report_fields(report) -> dict:
+    """What a findings CSV row tells of its report (the identity the verdicts belong to included)."""
+    return {
+        "source": report.source, "agency": report.agency, "year": report.year, "template": report.template,
+        "sha256": report.sha256, "layout": report.layout.id if report.layout is not None else None,
+    }
+
+
+def finding_csv_row(report: dict, finding: dict, verdict=None) -> list:
+    """One row of ``CSV_COLUMNS``: ``report`` as :func:`report_fields`, ``finding`` as
+    ``Finding.to_dict()`` with each location's ``where``, ``verdict`` a Verdict or None (待定)."""
+    places = "; ".join(f"{l['cell'] or ''}@{l['where']}:{l['text'] if l['text'] is not None else ''}" for l in finding["locations"])
+    verdict_key, comment, reviewer, when = ("pending", "", "", "") if verdict is None else (verdict.verdict, verdict.comment, verdict.auditor, verdict.updated_at)
+    return [
+        report["source"], report["agency"], report["year"], report["template"], finding["rule"], finding["severity"], finding["message"],
+        " ".join(finding["cells"]), finding["expected"], finding["actual"], finding["difference"], places, finding["fingerprint"],
+        report["sha256"], report["layout"], verdict_key, comment, reviewer, when,
+    ]
+
+
+def unreadable_csv_row(path: str, reason: str) -> list:
+    return [path, None, None, None, "UNREADABLE", "error", reason, "", None, None, None, "", "", None, None, None, None, None, None]
+
+
+def finding_dict(finding) -> dict:
+    """``Finding.to_dict()`` with each location's ``where`` (第3页, 第58行)."""
+    data = finding.to_dict()
+    for location, place in zip(finding.locations, data["locations"]):
+        place["where"] = location.where
+    return data
+
+
+def render_csv(results, failures, reviews=None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for result in results:
-        report = result.report
+    for result, review in zip(results, _reviews(results, reviews)):
+        report = report_fields(result.report)
         for finding in result.findings:
-            places = "; ".join(f"{l.cell or ''}@{l.where}:{l.text if l.text is not None else ''}" for l in finding.locations)
-            writer.writerow([report.source, report.agency, report.year, report.template, finding.rule, finding.severity, finding.message, " ".join(finding.cells), finding.expected, finding.actual, finding.difference, places, finding.fingerprint])
+            writer.writerow(finding_csv_row(report, finding_dict(finding), review.get(finding) if review is not None else None))
     for path, reason in failures:
-        writer.writerow([path, None, None, None, "UNREADABLE", "error", reason, "", None, None, None, "", ""])
+        writer.writerow(unreadable_csv_row(path, reason))
     return out.getvalue()

@@ -69,8 +69,10 @@ def load_overview(report_dir: str | os.PathLike) -> BatchOverview:
     meta: dict[str, Any] = {}
     if (folder / "batch.json").is_file():
         meta = json.loads((folder / "batch.json").read_text(encoding="utf-8"))
-    reports = pd.read_csv(reports_csv, encoding="utf-8-sig", dtype={"source": "str", "agency": "str", "series": "str", "prior": "str", "template": "str", "reason": "str"})
-    for column in ("year", "errors", "warnings", "infos", "members"):
+    reports = pd.read_csv(reports_csv, encoding="utf-8-sig", dtype={"source": "str", "agency": "str", "series": "str", "prior": "str", "template": "str", "reason": "str", "review": "str", "review_status": "str", "layout": "str"})
+    for column in ("year", "errors", "warnings", "infos", "members", "confirmed", "dismissed", "open_errors"):
+        if column not in reports.columns:  # a batch written before the review columns existed
+            reports[column] = pd.NA
         reports[column] = pd.to_numeric(reports[column], errors="coerce").astype("Int64")
 
     counts: list[pd.DataFrame] = []
@@ -274,6 +276,19 @@ def status_counts(overview: BatchOverview) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["审核结论", "份数"])
 
 
+def review_counts(overview: BatchOverview) -> "pd.DataFrame":
+    """Reports per reviewed conclusion (待审核, 经审核确认 N 项问题, 经审核未确认问题, 无需审核)."""
+    import pandas as pd
+
+    if "review_status" not in overview.reports.columns:
+        return pd.DataFrame(columns=["人工审核结论", "份数"])
+    audited = overview.audited
+    labels = {"pending": "待审核", "confirmed": "经审核确认问题", "dismissed": "经审核未确认问题", "none": "无需审核"}
+    counts = audited["review_status"].value_counts()
+    rows = [(label, int(counts.get(key, 0))) for key, label in labels.items() if counts.get(key, 0)]
+    return pd.DataFrame(rows, columns=["人工审核结论", "份数"])
+
+
 def report_table(overview: BatchOverview) -> "pd.DataFrame":
     """One row per file: the worst first (errors, then warnings …), then by file."""
     import pandas as pd
@@ -295,6 +310,8 @@ def report_table(overview: BatchOverview) -> "pd.DataFrame":
             "无法读取的原因": frame["reason"].fillna(""),
         }
     )
+    if "review" in frame.columns:  # the auditor's conclusion (batch review), beside the automatic one
+        out.insert(5, "人工审核结论", frame["review"].fillna("").to_numpy())
     out.loc[frame["status"].to_numpy() == "unreadable", "格式"] = ""
     return out.reset_index(drop=True)
 
@@ -413,7 +430,7 @@ def show_memo_meta(overview: BatchOverview) -> None:
 
 __all__ = [
     "BatchOverview", "NotABatchFolder", "load_overview", "resolve_folder", "rule_chart", "agency_rule_matrix", "heatmap",
-    "year_series", "series_chart", "status_counts", "report_table", "rule_table", "break_table", "pair_table",
+    "year_series", "series_chart", "status_counts", "review_counts", "report_table", "rule_table", "break_table", "pair_table",
     "hierarchy_table", "html_table", "memo_meta", "show_memo_meta", "notes_html", "png",
 ]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
 from .findings import GROUP_LABELS, SEVERITIES, SEVERITY_LABELS, Finding
-from .review import VERDICTS, ReviewStore, Verdict
+from .review import VERDICTS, Conclusion, ReportReview, Verdict, reviewed_conclusion
 
 if TYPE_CHECKING:
     from .engine import AuditResult
@@ -97,7 +97,7 @@ class MemoContext:
     """What one memo shows: the audit result, the saved verdicts, the auditor and the date."""
 
     result: "AuditResult"
-    review: ReviewStore | None = None
+    review: ReportReview | None = None
     auditor: str = ""
     date: str = ""
 
@@ -110,6 +110,16 @@ class MemoContext:
 
     def verdict(self, finding: Finding) -> Verdict:
         return self.review.get(finding) if self.review is not None else Verdict()
+
+    def conclusion(self) -> Conclusion:
+        """The auditor's conclusion beside the automatic one (待审核 / 经审核确认 N 项问题 / 经审核未确认问题)."""
+        return reviewed_conclusion(self.result.findings, self.verdict)
+
+    def is_new(self, finding: Finding) -> bool:
+        return self.review is not None and self.review.is_new(finding)
+
+    def reviewers(self) -> list[str]:
+        return self.review.reviewers() if self.review is not None else []
 
 
 def layout_label(report) -> str:
@@ -133,11 +143,13 @@ def memo_meta(ctx: MemoContext) -> dict:
     return {
         "title": MEMO_TITLE,
         "subtitle": subtitle,
-        "auditor": ctx.auditor,
+        "auditor": ctx.auditor or "、".join(ctx.reviewers()),  # the signature names who reviewed
         "date": ctx.date,
         "facts": [["报告文件", Path(report.source).name], ["格式", layout_label(report)], ["审核日期", ctx.date]],
         "counts": ctx.result.counts,
         "has_errors": ctx.result.has_errors,
+        "review": ctx.conclusion().text,
+        "reviewers": ctx.reviewers(),
         "source": report.source,
     }
 
@@ -169,12 +181,31 @@ def conclusion_html(ctx: MemoContext) -> str:
     parts = "".join(f'<span>{badge(SEVERITY_LABELS[s], "xxgk-sev-" + s)} {counts[s]} 项</span>' for s in SEVERITIES)
     body = f'<p class="xxgk-conclusion {css}">结论：{esc(line)}（错误 {counts["error"]} 项 · 警告 {counts["warning"]} 项 · 提示 {counts["info"]} 项）</p>'
     body += f'<div class="xxgk-counts">{parts}</div>'
-    if ctx.review is not None and ctx.result.findings:
+    body += review_conclusion_html(ctx)
+    return _section("conclusion", body)
+
+
+def review_conclusion_html(ctx: MemoContext) -> str:
+    """The auditor's conclusion, the tally of verdicts, who reviewed, and what is new in a re-publication."""
+    conclusion = ctx.conclusion()
+    body = f'<p class="xxgk-conclusion xxgk-review xxgk-review-{conclusion.status}">审核结论：{esc(conclusion.text)}</p>'
+    if ctx.result.findings:
         tally = {key: 0 for key in VERDICTS}
         for finding in ctx.result.findings:
             tally[ctx.verdict(finding).verdict] += 1
-        body += "<p class=\"xxgk-note\">审核意见：" + "，".join(f"{esc(VERDICTS[k])} {v} 项" for k, v in tally.items()) + "</p>"
-    return _section("conclusion", body)
+        line = "审核意见：" + "，".join(f"{VERDICTS[k]} {v} 项" for k, v in tally.items())
+        reviewers = ctx.reviewers()
+        if reviewers:
+            line += "；审核人：" + "、".join(reviewers)
+        body += f'<p class="xxgk-note">{esc(line)}</p>'
+    if ctx.review is not None and ctx.review.earlier_versions:
+        new = sum(1 for f in ctx.result.findings if ctx.is_new(f))
+        kept = sum(1 for f in ctx.result.findings if not ctx.is_new(f) and not ctx.verdict(f).is_pending)
+        body += (
+            f'<p class="xxgk-note">本报告是同一单位同一年度报告的新版本（此前审核过 {len(ctx.review.earlier_versions)} 个版本）：'
+            f"相同问题沿用以往的审核意见（{kept} 项），新出现的问题 {new} 项，在“发现的问题”中标为“新”。</p>"
+        )
+    return body
 
 
 def completeness_html(ctx: MemoContext) -> str:
@@ -368,24 +399,27 @@ def message_html(finding: Finding) -> str:
 
 def verdict_html(verdict: Verdict) -> str:
     html_ = badge(verdict.label, f"xxgk-v-{verdict.verdict}")
+    if verdict.auditor:
+        html_ += f' <span class="xxgk-note">{esc(verdict.auditor)}</span>'
     if verdict.comment:
         html_ += f'<div class="xxgk-comment">{esc(verdict.comment)}</div>'
     return html_
 
 
-def finding_cells(number_: int, finding: Finding) -> list[str]:
-    """序号, 级别, 规则, 问题, 原文与位置 of one finding (cells of the findings table)."""
+def finding_cells(number_: int, finding: Finding, new: bool = False) -> list[str]:
+    """序号, 级别, 规则, 问题, 原文与位置 of one finding (cells of the findings table); ``new``: a
+    finding that the earlier versions of a re-published report did not have."""
     return [
         f'<td class="xxgk-num">{number_}</td>',
-        badge(finding.severity_label, "xxgk-sev-" + finding.severity),
+        badge(finding.severity_label, "xxgk-sev-" + finding.severity) + (" " + badge("新", "xxgk-new") if new else ""),
         f'<span class="xxgk-rule">{esc(finding.rule)}</span>' + f'<br><span class="xxgk-note">{esc(GROUP_LABELS.get(finding.group, finding.group))}</span>',
         message_html(finding),
         location_html(finding),
     ]
 
 
-def finding_row(number_: int, finding: Finding, verdict: Verdict) -> list[str]:
-    return finding_cells(number_, finding) + [verdict_html(verdict)]
+def finding_row(number_: int, finding: Finding, verdict: Verdict, new: bool = False) -> list[str]:
+    return finding_cells(number_, finding, new) + [verdict_html(verdict)]
 
 
 FINDING_HEAD = ["序号", "级别", "规则", "问题", "原文与位置", "审核意见"]
@@ -395,7 +429,7 @@ def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> st
     findings = ctx.result.findings if findings is None else findings
     if not findings:
         return _section("findings", "<p>未发现问题。</p>")
-    rows = [finding_row(n, f, ctx.verdict(f)) for n, f in enumerate(findings, 1)]
+    rows = [finding_row(n, f, ctx.verdict(f), ctx.is_new(f)) for n, f in enumerate(findings, 1)]
     body = _table(FINDING_HEAD, rows, "xxgk-findings")
     if ctx.review is not None:
         stale = ctx.review.stale(ctx.result.findings)
@@ -444,5 +478,5 @@ def memo_sections(ctx: MemoContext) -> list[tuple[str, str]]:
     ]
 
 
-def error_html(path: str, reason: str) -> str:
-    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">无法读取报告 {esc(Path(str(path)).name)}：{esc(reason)}</p>', "报告信息")
+def error_html(path: str, reason: str, what: str = "无法读取报告") -> str:
+    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">{esc(what)} {esc(Path(str(path)).name)}：{esc(reason)}</p>', "报告信息")

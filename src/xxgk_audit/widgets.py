@@ -2,8 +2,9 @@
 
 Choose a report (a list over ``data/`` and ``reports/inbox/``, a path field, an upload), read the
 memo's sections, filter the findings by severity and group, give each finding a verdict and a
-comment (saved at once beside the memo, keyed by fingerprint), and export the memo. Every text from
-a report is shown through the escaped fragments of :mod:`xxgk_audit.render`.
+comment (saved at once in the review store, :mod:`xxgk_audit.store`, under the report's identity and
+the finding's fingerprint, with the auditor's name), and export the memo. Every text from a report
+is shown through the escaped fragments of :mod:`xxgk_audit.render`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 import ipywidgets as w
+import traitlets
 
 from . import fastimport  # noqa: F401 - keeps the memo export's nbformat import fast
 from .errors import InputError
@@ -35,13 +37,46 @@ from .render import (
     style_html,
     tables_html,
 )
-from .review import VERDICTS
+from .review import VERDICTS, ReviewStore, StoreError, store_path
 
 NO_CHOICE = ("（请选择报告）", "")
 SEVERITY_OPTIONS = [("全部", "all")] + [(label, key) for key, label in SEVERITY_LABELS.items()]
 GROUP_OPTIONS = [("全部", "all")] + [(label, key) for key, label in GROUP_LABELS.items()]
 VERDICT_OPTIONS = [(label, key) for key, label in VERDICTS.items()]
 WIDE = w.Layout(width="100%")
+
+
+VERDICT_STYLES = {"confirmed": "danger", "dismissed": "success", "pending": "warning"}
+
+
+class VerdictButtons(w.HBox):
+    """确认问题 / 不是问题 / 待定 as three buttons; the chosen one is coloured (red, green, amber),
+    marked ✔ and named in a label beside them, so the current verdict cannot be mistaken."""
+
+    value = traitlets.Unicode("pending")
+
+    def __init__(self, value: str = "pending"):
+        self.buttons = {key: w.Button(description=label, tooltip=f"审核意见：{label}", layout=w.Layout(width="7.5em")) for key, label in VERDICTS.items()}
+        for key, button in self.buttons.items():
+            button.on_click(lambda _, key=key: setattr(self, "value", key))
+            button.add_class(f"xxgk-verdict-{key}")
+        self.state = w.HTML()
+        super().__init__([w.HTML('<span class="xxgk-verdict-title">审核意见</span>'), *self.buttons.values(), self.state])
+        self.add_class("xxgk-verdict")
+        self.value = value
+        self.observe(lambda _: self.paint(), names="value")
+        self.paint()
+
+    def paint(self, who: str = "") -> None:
+        for key, button in self.buttons.items():
+            chosen = key == self.value
+            button.button_style = VERDICT_STYLES[key] if chosen else ""
+            button.description = f"✔ {VERDICTS[key]}" if chosen else VERDICTS[key]
+            (button.add_class if chosen else button.remove_class)("xxgk-verdict-selected")
+        note = f'<span class="xxgk-badge xxgk-v-{self.value}">当前：{esc(VERDICTS[self.value])}</span>'
+        if who:
+            note += f' <span class="xxgk-note">{esc(who)}</span>'
+        self.state.value = note
 
 
 class FindingRow(w.VBox):
@@ -52,7 +87,8 @@ class FindingRow(w.VBox):
         self._app = app
         saved = app.loaded.review.get(finding)
         self.description = w.HTML(self._html(number))
-        self.verdict = w.ToggleButtons(options=VERDICT_OPTIONS, value=saved.verdict, description="审核意见", style={"button_width": "6em"})
+        self.verdict = VerdictButtons(saved.verdict)
+        self.verdict.paint(_who(saved))
         self.comment = w.Textarea(value=saved.comment, placeholder="说明（可选）：例如核实过程、整改要求", continuous_update=False, layout=w.Layout(width="100%", height="3.2em"))
         self.verdict.observe(self._save, names="value")
         self.comment.observe(self._save, names="value")
@@ -60,13 +96,22 @@ class FindingRow(w.VBox):
         self.add_class("xxgk-finding-row")
 
     def _html(self, number: int) -> str:
-        cells = finding_cells(number, self.finding)
+        cells = finding_cells(number, self.finding, self._app.loaded.review.is_new(self.finding))
         head = "".join(f"<th>{esc(h)}</th>" for h in FINDING_HEAD[:-1])
         body = "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells)
         return f'<div class="xxgk-app"><table class="xxgk-table xxgk-findings" style="width:100%"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table></div>'
 
     def _save(self, change) -> None:
-        self._app.loaded.review.set(self.finding, verdict=self.verdict.value, comment=self.comment.value)
+        """Save what changed (the verdict or the comment): a value another auditor changed meanwhile
+        in the other field is not overwritten."""
+        verdict = self.verdict.value if change["owner"] is self.verdict else None
+        comment = self.comment.value if change["owner"] is self.comment else None
+        try:
+            saved = self._app.loaded.review.set(self.finding, verdict=verdict, comment=comment, auditor=self._app.auditor.value.strip(), origin="app")
+        except StoreError as exc:
+            self._app.show_error(f"审核意见未能保存：{exc.path}：{exc.reason}")
+            return
+        self.verdict.paint(_who(saved))
         self._app.refresh_conclusion()
 
     def matches(self, severity: str, group: str) -> bool:
@@ -83,10 +128,16 @@ class AuditApp(w.VBox):
         auditor: str = "",
         *,
         review_dir: str | os.PathLike | None = None,
+        store: str | os.PathLike | ReviewStore | None = None,
         choices: list[tuple[str, str]] | None = None,
     ):
+        """``review_dir``: where memos are exported (default: the output folder); ``store``: the
+        review store (default ``$XXGK_AUDIT_STORE``, else ``reviews.sqlite`` in that folder)."""
         self.prior_paths = list(prior_paths or ())
         self.review_dir = Path(review_dir) if review_dir else None
+        self._store_arg = store
+        self.store: ReviewStore | None = store if isinstance(store, ReviewStore) else None
+        self.notices: list[str] = []
         self.loaded: LoadedAudit | None = None
         self.rows: list[FindingRow] = []
         self.last_export: Path | None = None
@@ -177,18 +228,41 @@ class AuditApp(w.VBox):
         self.picker.value = resolved
         self.picker.observe(self._on_pick, names="value")
 
+    def open_store(self) -> ReviewStore:
+        """The review store, opened once (legacy ``*.review.json`` files are imported then)."""
+        if self.store is None:
+            self.store = ReviewStore(store_path(self._store_arg, self.review_dir or out_dir()))
+            self.notices = list(self.store.messages)
+        return self.store
+
+    def show_error(self, text: str) -> None:
+        self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">{esc(text)}</p></div>'
+
     def open_report(self, report_path) -> bool:
         """Load and audit ``report_path``; on an unreadable file show why and keep nothing."""
         if not report_path:
             return False
         try:
-            self.loaded = load_audit(report_path, self.prior_paths, self.review_dir or out_dir())
+            store = self.open_store()
+        except StoreError as exc:
+            self.loaded = None
+            self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
+            self._clear()
+            return False
+        try:
+            self.loaded = load_audit(report_path, self.prior_paths, self.review_dir or out_dir(), store=store)
+        except StoreError as exc:
+            self.loaded = None
+            self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
+            self._clear()
+            return False
         except InputError as exc:
             self.loaded = None
             self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">无法读取报告：{esc(exc.reason)}</p></div>'
             self._clear()
             return False
-        self.status.value = ""
+        self.status.value = "".join(f'<p class="xxgk-note">{esc(n)}</p>' for n in self.notices)
+        self.notices = []
         self.export_link.value = ""
         self._sync_picker(self.loaded.report.source)
         self.path_field.value = ""
@@ -273,6 +347,10 @@ class AuditApp(w.VBox):
             fragments = "".join(fragment for _, fragment in memo_sections(self.context))
             bundle["text/html"] = f'<div class="xxgk-app">{style_html()}{fragments}</div>'
         return bundle
+
+
+def _who(verdict) -> str:
+    return " · ".join(x for x in (verdict.auditor, verdict.updated_at.replace("T", " ")[:16] if verdict.updated_at else "") if x)
 
 
 def _link_html(target: Path, text: str) -> str:

@@ -15,7 +15,7 @@ from helpers import sample_text, set_row_value
 from memo_inputs import IMG, LINK, NOTEBOOK, ROOT, SAMPLE, SCRIPT, arithmetic_error_text, hostile_text, need_corpus, write_report
 from xxgk_audit import audit, load_report
 from xxgk_audit.memo import KernelSession, export_notebook, inject_parameters
-from xxgk_audit.review import ReviewStore
+from xxgk_audit.review import ReportReview, ReviewStore
 
 BIN = Path(sys.executable).parent
 SECTION_TITLES = ("报告信息", "审核结论", "完整性", "表格勾稽", "表格（按规定格式）", "发现的问题", "附录：全部单元格及其出处")
@@ -119,12 +119,12 @@ def test_injected_parameters_follow_the_parameters_cell():
 def test_verdicts_are_reapplied_and_reset_when_values_change(session, tmp_path):
     report_path = write_report(tmp_path / "in", "arith.txt", arithmetic_error_text())
     out = tmp_path / "out"
-    report = load_report(str(report_path))
-    finding = next(f for f in audit(report).findings if f.rule == "T3-ROW-TOTAL")
-    ReviewStore.for_report(report, out).set(finding, verdict="confirmed", comment="总计栏多填了5件，已请单位更正")
+    result = audit(load_report(str(report_path)))
+    finding = next(f for f in result.findings if f.rule == "T3-ROW-TOTAL")
+    ReportReview.of(ReviewStore(out / "reviews.sqlite"), result).set(finding, verdict="confirmed", comment="总计栏多填了5件，已请单位更正", auditor="吴审核")
     text = export_notebook(NOTEBOOK, {"report_path": str(report_path)}, out / "arith.html", session=session).read_text(encoding="utf-8")
     assert "确认问题" in text and "总计栏多填了5件，已请单位更正" in text
-    assert (out / "arith.review.json").exists()
+    assert "审核意见由 吴审核 给出" in text  # the signature block names who reviewed
 
     report_path.write_text(set_row_value(sample_text(), "一、本年新收政府信息公开申请数量", 6, "7"), encoding="utf-8")
     changed = next(f for f in audit(load_report(str(report_path))).findings if f.rule == "T3-ROW-TOTAL")

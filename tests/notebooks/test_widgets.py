@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import json
 
 import pytest
 
@@ -14,6 +13,7 @@ import ipywidgets as w  # noqa: E402
 from memo_inputs import SAMPLE, IMG, SCRIPT, arithmetic_error_text, hostile_text, write_report  # noqa: E402
 from xxgk_audit import audit, load_report  # noqa: E402
 from xxgk_audit.notebook import show_audit, widget_mode  # noqa: E402
+from xxgk_audit.review import ReportReview, ReviewStore  # noqa: E402
 from xxgk_audit.widgets import AuditApp  # noqa: E402
 
 
@@ -106,9 +106,16 @@ def test_verdicts_survive_a_rerun_and_appear_in_the_exported_memo(app, reports, 
     row.verdict.value = "confirmed"
     row.comment.value = "总计栏与各列之和不符，请更正"
     app.row("LABEL-VARIANT").verdict.value = "dismissed"
-    stored = json.loads((tmp_path / "out" / "arith.review.json").read_text(encoding="utf-8"))
-    assert stored["verdicts"][row.finding.fingerprint]["comment"] == "总计栏与各列之和不符，请更正"
+    store = ReviewStore(tmp_path / "out" / "reviews.sqlite", readonly=True)
+    stored = ReportReview.of(store, app.loaded.result).get(row.finding)
+    assert (stored.verdict, stored.comment, stored.auditor) == ("confirmed", "总计栏与各列之和不符，请更正", "钱审核")
     assert "确认问题 1 项" in app.sections["conclusion"].value
+    assert "审核结论：待审核" in app.sections["conclusion"].value  # T3-BAL is still 待定
+    # the chosen verdict is unmistakable: coloured, marked and named
+    buttons = row.verdict.buttons
+    assert buttons["confirmed"].button_style == "danger" and buttons["confirmed"].description == "✔ 确认问题"
+    assert buttons["dismissed"].button_style == "" and buttons["dismissed"].description == "不是问题"
+    assert "当前：确认问题" in row.verdict.state.value and "钱审核" in row.verdict.state.value
 
     rerun = AuditApp(reports["arith"], review_dir=tmp_path / "out", choices=[])  # the notebook run again
     again = rerun.row("T3-ROW-TOTAL")

@@ -8,7 +8,7 @@ from helpers import SAMPLE
 from memo_inputs import IMG, LINK, SCRIPT, arithmetic_error_text, hostile_text, write_report
 from xxgk_audit import audit, load_report
 from xxgk_audit.render import MEMO_META_MIME, MemoContext, memo_meta, memo_sections, table_styler, _highlights
-from xxgk_audit.review import ReviewStore
+from xxgk_audit.review import ReportReview, ReviewStore
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "xxgk_audit"
 
@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "xxgk_audit"
 def context(path, tmp_path, auditor="王审核"):
     report = load_report(str(path))
     result = audit(report)
-    return MemoContext(result, ReviewStore.for_report(report, tmp_path), auditor, "2024-02-01")
+    return MemoContext(result, ReportReview.of(ReviewStore(tmp_path / "reviews.sqlite"), result), auditor, "2024-02-01")
 
 
 def test_the_memo_has_every_section_in_order(tmp_path):

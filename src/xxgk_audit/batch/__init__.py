@@ -25,21 +25,24 @@ get *chunks* of files, import the engine once per process and return compact pla
    and the findings as plain dicts, with their findings.csv lines (:func:`audit_chunk`).
 4. **Write** (parent, streaming). Task results are consumed in submission order with a bounded
    window of tasks in flight; rows go straight into findings.csv, reports.csv and the write-only
-   sheets of findings.xlsx. The parent keeps only the scan records, the plan and per-rule counts:
-   memory is flat in the size of the collection.
+   sheets of findings.xlsx, each finding with its verdict and each report with its reviewed status
+   from the review store (read only). The parent keeps only the scan records, the plan and per-rule
+   counts: memory is flat in the size of the collection.
 5. **Overview**. ``notebooks/batch_overview.ipynb`` reads the folder (reports.csv, findings.csv,
    batch.json) and is exported through :func:`xxgk_audit.memo.export_notebook`.
 
-Exit status (as ``check``): 0 no finding of severity error; 1 at least one error finding; 2 a file
-could not be read at all (it is an ``UNREADABLE`` row), a hierarchy declaration is broken, the
-overview could not be made, or no report was found at all.
+Exit status (as ``check``): 0 no finding of severity error (errors marked 不是问题 do not count);
+1 at least one error finding not dismissed; 2 a file could not be read at all (it is an
+``UNREADABLE`` row), a hierarchy declaration is broken, the overview could not be made, the review
+store cannot be read, or no report was found at all.
 
 Modules
 -------
 ``discover`` finds the input files; ``hierarchy`` reads the declarations; ``records`` holds the
 data passed to and from workers; ``worker`` is what runs in a worker (scan, audit); ``pairing``
 and ``plan`` make the tasks; ``executors`` submits them; ``run`` drives the passes; ``schema``,
-``writers`` and ``workbook`` write the CSV and Excel outputs; ``summary`` holds the result and
+``writers`` and ``workbook`` write the CSV and Excel outputs; ``verdicts`` puts the auditors'
+verdicts into them (also again later: :func:`apply_verdicts`); ``summary`` holds the result and
 batch.json; ``overview_memo`` exports overview.html; ``command`` is ``xxgk-audit batch``.
 """
 
@@ -55,6 +58,7 @@ from .records import ScanRecord, WorkItem
 from .run import run_batch
 from .schema import CROSS_RULES, KEY_CELLS, STATUS_LABELS, UNREADABLE_RULE  # read by xxgk_audit.overview
 from .summary import BatchSummary
+from .verdicts import apply_verdicts
 from .worker import audit_chunk, scan_chunk
 
-__all__ = ["BatchSummary", "run_batch", "find_inputs", "read_hierarchy", "pair_records", "plan_batch", "scan_chunk", "audit_chunk", "export_overview", "cmd_batch"]
+__all__ = ["BatchSummary", "run_batch", "apply_verdicts", "find_inputs", "read_hierarchy", "pair_records", "plan_batch", "scan_chunk", "audit_chunk", "export_overview", "cmd_batch"]

@@ -13,7 +13,9 @@ def cmd_batch(args) -> int:
     if args.jobs < 1:
         print("xxgk-audit batch: 参数错误：--jobs 至少为 1", file=sys.stderr)
         return EXIT_UNREADABLE
-    summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug)
+    summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug, store=getattr(args, "store", None))
+    if summary.store_error:
+        print(summary.store_error, file=sys.stderr)
     for source, reason in summary.unreadable:
         print(f"{source}: {reason}", file=sys.stderr)
     for note in summary.notes:

@@ -22,6 +22,7 @@ from .overview_memo import export_overview
 from .plan import Plan, context_task, plan_batch
 from .records import ScanRecord, WorkItem
 from .summary import BatchSummary, write_batch_json
+from .verdicts import BatchVerdicts
 from .worker import audit_chunk, failed_result, scan_chunk
 from .writers import Writers
 
@@ -36,6 +37,7 @@ def run_batch(
     overview: bool = True,
     chunk_size: int | None = None,
     debug: bool = False,
+    store=None,
 ) -> BatchSummary:
     """Audit every report under ``paths`` and write the batch outputs into ``out_dir``.
 
@@ -43,13 +45,16 @@ def run_batch(
     executors, ``dask.distributed.Client`` or ``client.get_executor()``); the caller owns it. Without
     one, ``jobs=1`` runs in this process and ``jobs>1`` in a process pool of that size. With
     ``progress`` a bar is shown (tqdm on a terminal, a widget in a notebook). ``overview=False``
-    skips overview.html. Returns a :class:`BatchSummary`; files that cannot be read are rows of
-    the outputs and ``summary.unreadable``, never exceptions.
+    skips overview.html. ``store``: the review store whose verdicts the outputs carry (a path or
+    an open store; default ``$XXGK_AUDIT_STORE``, else ``reports/reviews.sqlite``), read only and
+    never created. Returns a :class:`BatchSummary`; files that cannot be read are rows of the
+    outputs and ``summary.unreadable``, never exceptions.
     """
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(out_dir=out)
+    verdicts = _verdicts(store, summary)
     inputs = find_inputs(paths, out)
     summary.files = len(inputs.files)
     spool_dir = out / f".xxgk-spool-{os.getpid()}"
@@ -72,13 +77,14 @@ def run_batch(
         summary.hierarchy = {records[s].path: [records[m].path for m in ms] for s, ms in sorted(plan.members_of.items())}
 
         # 3. audit and 4. write, in task order
-        writers = Writers(out, plan.series)
+        writers = Writers(out, plan.series, verdicts)
         failures: list[tuple[str, str]] = list(inputs.missing) + problems
         failures += [(r.path, r.error) for r in records if r.error is not None]
         _audit(runner, plan, records, summary, failures, writers, progress, debug)
         for source, reason in failures:
             writers.unreadable(source, reason)
         summary.unreadable = failures
+        summary.open_errors = writers.open_errors
         writers.close()
         writers = None
         summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
@@ -96,6 +102,22 @@ def run_batch(
         summary.elapsed = time.perf_counter() - started
         write_batch_json(out, summary, runner.executor, jobs)
     return summary
+
+
+def _verdicts(store, summary: BatchSummary) -> BatchVerdicts:
+    """The review store, read-only; an unreadable one is reported (exit status 2), the batch goes on."""
+    from ..review import ReviewStore, StoreError, store_path
+
+    if isinstance(store, ReviewStore):
+        summary.store = store.path
+        return BatchVerdicts(store)
+    path = store_path(store)
+    summary.store = path
+    try:
+        return BatchVerdicts(ReviewStore(path, readonly=True) if path.exists() else None)
+    except StoreError as exc:
+        summary.store_error = f"{exc.path}: {exc.reason}"
+        return BatchVerdicts(None)
 
 
 def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: str, progress: bool, debug: bool) -> list[ScanRecord]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..output import render_csv
-
 UNREADABLE_RULE = "UNREADABLE"
 CROSS_RULES = ("T3-CARRY-CHAIN", "T2-VALID-PROGRESSION", "YOY-JUMP", "TEXT-REUSE", "HIERARCHY-SUM")
 
@@ -20,13 +18,8 @@ KEY_CELLS = {
     "t2.art20_1.normative_docs.valid": "现行有效规范性文件",
 }
 STATUS_LABELS = {"error": "有错误", "warning": "有警告", "info": "仅有提示", "clean": "未发现问题", "unreadable": "无法读取"}
+REVIEW_COLUMNS = ["layout", "review_status", "review", "confirmed", "dismissed", "open_errors"]
 REPORT_COLUMNS = [
     "source", "agency", "year", "template", "format", "status", "errors", "warnings", "infos",
-    "prior", "series", "members", "reason", "sha256", *KEY_CELLS,
+    "prior", "series", "members", "reason", "sha256", *KEY_CELLS, *REVIEW_COLUMNS,
 ]
-
-
-def finding_rows(results=(), failures=()) -> str:
-    """Lines of findings.csv: those of ``check --format csv`` (:func:`xxgk_audit.output.render_csv`),
-    without its header line. ``results``: audit results; ``failures``: ``(source, reason)``."""
-    return render_csv(results, failures).split("\n", 1)[1]

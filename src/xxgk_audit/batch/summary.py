@@ -26,6 +26,9 @@ class BatchSummary:
     outputs: dict[str, Path] = field(default_factory=dict)
     overview_error: str | None = None
     elapsed: float = 0.0
+    open_errors: int = 0  # error findings the auditor did not mark 不是问题
+    store: Path | None = None  # the review store whose verdicts the outputs carry
+    store_error: str | None = None  # ``<file>: <reason>`` when it could not be read
 
     @property
     def nothing_found(self) -> bool:
@@ -33,9 +36,9 @@ class BatchSummary:
 
     @property
     def exit_status(self) -> int:
-        if self.unreadable or self.overview_error or self.nothing_found:
+        if self.unreadable or self.overview_error or self.nothing_found or self.store_error:
             return EXIT_UNREADABLE
-        return EXIT_ERRORS if self.counts["error"] else EXIT_OK
+        return EXIT_ERRORS if self.open_errors else EXIT_OK
 
 
 def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> Path:
@@ -58,6 +61,9 @@ def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> P
         "elapsed_seconds": round(summary.elapsed, 2),
         "exit_status": summary.exit_status,
         "overview_error": summary.overview_error,
+        "store": str(Path(summary.store).resolve()) if summary.store is not None else None,
+        "store_error": summary.store_error,
+        "open_errors": summary.open_errors,
     }
     target = out / "batch.json"
     target.with_name("batch.json.part").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,5 +1,6 @@
 """findings.xlsx, written row by row with openpyxl's write-only sheets: 报告汇总 (one row per
-file), 问题清单 (one row per finding) and 规则统计 (findings and reports per rule)."""
+file, with the auditor's conclusion), 问题清单 (one row per finding, with its verdict and comment)
+and 规则统计 (findings and reports per rule)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from ..findings import GROUP_LABELS, SEVERITY_LABELS
 from .schema import STATUS_LABELS, UNREADABLE_RULE
 
 _FILLS = {"error": "F8D7DA", "warning": "FFF3CD", "info": "D9EDF7", "clean": "D4EDDA", "unreadable": "E2E3E5"}
+_VERDICT_FILLS = {"confirmed": "error", "dismissed": "clean", "pending": "warning"}
 _XLSX_MAX = 32000  # characters per cell (Excel's limit is 32767)
 SUMMARY_SHEET, FINDINGS_SHEET, RULES_SHEET = "报告汇总", "问题清单", "规则统计"
-SUMMARY_HEADER = [("文件", 48), ("单位", 30), ("年度", 8), ("格式", 16), ("审核结论", 12), ("错误", 7), ("警告", 7), ("提示", 7), ("上年报告", 40), ("下属报告数", 10), ("无法读取的原因", 50)]
-FINDINGS_HEADER = [("文件", 40), ("单位", 26), ("年度", 8), ("规则", 22), ("严重程度", 10), ("类别", 14), ("说明", 70), ("涉及单元格", 30), ("应为", 10), ("实际", 10), ("差额", 10), ("位置", 16), ("原文", 50), ("指纹", 18)]
+SUMMARY_HEADER = [("文件", 48), ("单位", 30), ("年度", 8), ("格式", 16), ("审核结论", 12), ("错误", 7), ("警告", 7), ("提示", 7), ("上年报告", 40), ("下属报告数", 10), ("无法读取的原因", 50), ("人工审核结论", 20), ("确认问题数", 10)]
+FINDINGS_HEADER = [("文件", 40), ("单位", 26), ("年度", 8), ("规则", 22), ("严重程度", 10), ("类别", 14), ("说明", 70), ("涉及单元格", 30), ("应为", 10), ("实际", 10), ("差额", 10), ("位置", 16), ("原文", 50), ("指纹", 18), ("审核意见", 10), ("审核说明", 40), ("审核人", 10), ("审核时间", 20)]
+# the columns :func:`xxgk_audit.batch.verdicts.apply_verdicts` rewrites when verdicts change
+VERDICT_COLUMNS = ("审核意见", "审核说明", "审核人", "审核时间")
+CONCLUSION_COLUMNS = ("人工审核结论", "确认问题数")
 RULES_HEADER = [("规则", 24), ("类别", 16), ("严重程度", 10), ("问题数", 10), ("涉及报告数", 12)]
 
 
@@ -35,8 +40,10 @@ class FindingsWorkbook:
         # per-rule counts: rule -> [severity, group, findings, reports]
         self.rules: dict[str, list] = {}
 
-    def report(self, result: dict[str, Any], prior_source: str | None) -> None:
-        """An audited report (a result of :func:`~.worker.audit_chunk`): its findings and its summary row."""
+    def report(self, result: dict[str, Any], prior_source: str | None, verdicts: dict | None = None, conclusion=None) -> None:
+        """An audited report (a result of :func:`~.worker.audit_chunk`): its findings and its summary
+        row; ``verdicts``: fingerprint -> Verdict, ``conclusion``: the reviewed Conclusion."""
+        verdicts = verdicts or {}
         source, agency, year, template = result["source"], result["agency"], result["year"], result["template"]
         seen_rules = set()
         for finding in result["findings"]:
@@ -53,6 +60,7 @@ class FindingsWorkbook:
                 _group_label(finding["group"]), self._text(sheet, finding["message"]), " ".join(finding["cells"]),
                 finding["expected"], finding["actual"], finding["difference"], "、".join(wheres),
                 self._cell(sheet, quotes, wrap=True) if "\n" in quotes else self._text(sheet, quotes), finding["fingerprint"],
+                *self.verdict_values(sheet, verdicts.get(finding["fingerprint"])),
             ])
             self.rows[FINDINGS_SHEET] += 1
             entry = self.rules.setdefault(finding["rule"], [finding["severity"], finding["group"], 0, 0])
@@ -66,8 +74,19 @@ class FindingsWorkbook:
             self._text(sheet, source), self._text(sheet, agency), year, _template_label(template),
             self._cell(sheet, STATUS_LABELS[status], fill=status), counts["error"], counts["warning"], counts["info"],
             self._text(sheet, prior_source), result["members"] or None, None,
+            conclusion.text if conclusion is not None else None, conclusion.confirmed if conclusion is not None else None,
         ])
         self.rows[SUMMARY_SHEET] += 1
+
+    def verdict_values(self, sheet, verdict) -> list:
+        """审核意见, 审核说明, 审核人, 审核时间 of one finding (待定 when none was given)."""
+        from ..review import Verdict
+
+        verdict = verdict or Verdict()
+        return [
+            self._cell(sheet, verdict.label, fill=_VERDICT_FILLS.get(verdict.verdict)),
+            self._text(sheet, verdict.comment or None), self._text(sheet, verdict.auditor or None), verdict.updated_at.replace("T", " ") or None,
+        ]
 
     def unreadable(self, source: str, reason: str) -> None:
         sheet = self.findings

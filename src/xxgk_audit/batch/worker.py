@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from ..exitcodes import fail_line
 from .records import ScanRecord, WorkItem
-from .schema import KEY_CELLS, finding_rows
+from .schema import KEY_CELLS
 
 SPOOLED_FORMATS = ("pdf", "docx", "html")  # slow to load (a parser, not lines): the scan keeps their Document for the audit pass
 
@@ -105,16 +105,13 @@ def _load(item: WorkItem):
 
 
 def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
-    """One audited report as plain data: its summary, key cells, findings and findings.csv lines."""
+    """One audited report as plain data: its summary, key cells and findings (the parent adds the verdicts)."""
     report = result.report
     counts = result.counts
     status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
-    findings = []
-    for finding in result.findings:
-        data = finding.to_dict()
-        for location, place in zip(finding.locations, data["locations"]):
-            place["where"] = location.where
-        findings.append(data)
+    from ..output import finding_dict
+
+    findings = [finding_dict(finding) for finding in result.findings]
     return {
         "index": item.index,
         "source": report.source,
@@ -123,6 +120,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "agency": report.agency,
         "year": report.year,
         "template": report.template,
+        "layout": report.layout.id if report.layout is not None else None,
         "format": report.format,
         "sha256": report.sha256,
         "counts": counts,
@@ -130,5 +128,4 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "members": members,
         "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
         "findings": findings,
-        "csv": finding_rows([result]),
     }

@@ -1,5 +1,6 @@
 """The streaming outputs: findings.csv, reports.csv and findings.xlsx, one row at a time as results
-arrive, written to ``*.part`` files and put in place only when the batch completes."""
+arrive (with the verdicts of the review store), written to ``*.part`` files and put in place only
+when the batch completes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..output import CSV_COLUMNS
-from .schema import KEY_CELLS, REPORT_COLUMNS, finding_rows
+from ..output import CSV_COLUMNS, finding_csv_row, unreadable_csv_row
+from .schema import KEY_CELLS, REPORT_COLUMNS
+from .verdicts import BatchVerdicts, review_columns
 from .workbook import FindingsWorkbook
 
 OUTPUTS = ("findings.csv", "reports.csv", "findings.xlsx")
@@ -18,31 +20,39 @@ OUTPUTS = ("findings.csv", "reports.csv", "findings.xlsx")
 class Writers:
     """findings.csv, reports.csv and findings.xlsx, written row by row as results arrive."""
 
-    def __init__(self, out_dir: Path, series: dict[int, str]):
+    def __init__(self, out_dir: Path, series: dict[int, str], verdicts: BatchVerdicts | None = None):
         self.out_dir = out_dir
         self.series = series  # report index -> the agency name of its series (reports.csv)
+        self.verdicts = verdicts or BatchVerdicts(None)
+        self.open_errors = 0  # errors not dismissed by the auditor (the exit status)
         self._findings_file = open(out_dir / "findings.csv.part", "w", encoding="utf-8-sig", newline="")
         self._reports_file = open(out_dir / "reports.csv.part", "w", encoding="utf-8-sig", newline="")
-        csv.writer(self._findings_file, lineterminator="\n").writerow(CSV_COLUMNS)  # as render_csv
+        self.findings_csv = csv.writer(self._findings_file, lineterminator="\n")
+        self.findings_csv.writerow(CSV_COLUMNS)  # as render_csv
         self.reports_csv = csv.writer(self._reports_file, lineterminator="\n")
         self.reports_csv.writerow(REPORT_COLUMNS)
         self.workbook = FindingsWorkbook()
 
     def report(self, result: dict[str, Any], prior_source: str | None) -> None:
         """An audited report (a result of :func:`~.worker.audit_chunk`)."""
-        self._findings_file.write(result["csv"])
         counts, agency, cells = result["counts"], result["agency"], result.get("cells", {})
+        verdicts = self.verdicts.of_report(agency, result["year"], result["layout"], result["sha256"], result["source"])
+        report = {key: result[key] for key in ("source", "agency", "year", "template", "sha256", "layout")}
+        for finding in result["findings"]:
+            self.findings_csv.writerow(finding_csv_row(report, finding, verdicts.get(finding["fingerprint"])))
+        conclusion = self.verdicts.conclusion(((f["severity"], f["fingerprint"]) for f in result["findings"]), verdicts)
+        self.open_errors += conclusion.open_errors
         self.reports_csv.writerow([
             result["source"], agency, result["year"], result["template"], result["format"], result["status"],
             counts["error"], counts["warning"], counts["info"],
             prior_source, self.series.get(result["index"], agency), result["members"], None, result["sha256"],
-            *(cells.get(key) for key in KEY_CELLS),
+            *(cells.get(key) for key in KEY_CELLS), *review_columns(result["layout"], conclusion),
         ])
-        self.workbook.report(result, prior_source)
+        self.workbook.report(result, prior_source, verdicts, conclusion)
 
     def unreadable(self, source: str, reason: str) -> None:
-        self._findings_file.write(finding_rows(failures=[(source, reason)]))
-        self.reports_csv.writerow([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS)])
+        self.findings_csv.writerow(unreadable_csv_row(source, reason))
+        self.reports_csv.writerow([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS), *review_columns(None, None)])
         self.workbook.unreadable(source, reason)
 
     def close(self) -> None:
