@@ -101,6 +101,10 @@ def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", appen
         app = AuditApp(report_path, prior_paths, auditor)
         display(app)
         return app
+    if not report_path:
+        display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
+        display(HTML(error_html("", "未指定报告：请在 report_path 中填写报告文件的路径")))
+        return None
     try:
         loaded = load_audit(report_path, prior_paths)
     except InputError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 
 def template_label(report) -> str:
@@ -15,6 +16,7 @@ def template_label(report) -> str:
 
 def render_text(results, failures) -> str:
     from .findings import SEVERITIES, SEVERITY_LABELS
+    from .render import value_text
 
     out = io.StringIO()
     for result in results:
@@ -32,11 +34,15 @@ def render_text(results, failures) -> str:
             out.write(f"\n  {SEVERITY_LABELS[severity]}（{len(group)}）\n")
             for finding in group:
                 out.write(f"  [{finding.rule}] {finding.message}\n")
+                values = value_text(finding)
+                if values:
+                    out.write(f"      {values}\n")
                 shown = finding.locations[:6]
                 for location in shown:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
                     text = f"原文“{location.text}”" if location.text is not None else ""
-                    out.write(f"      {location.where} {label} {text}".rstrip() + "\n")
+                    other = f"{Path(location.file).name} " if location.file != report.source else ""
+                    out.write(" ".join(x for x in (f"      {other}{location.where}", label, text) if x) + "\n")
                 if len(finding.locations) > len(shown):
                     out.write(f"      ……共{len(finding.locations)}处\n")
         out.write("\n")
@@ -71,3 +77,14 @@ def render_csv(results, failures) -> str:
     for path, reason in failures:
         writer.writerow([path, None, None, None, "UNREADABLE", "error", reason, "", None, None, None, "", ""])
     return out.getvalue()
+
+
+def summary_line(results, unreadable: int = 0, extra: str = "") -> str:
+    """One line after a multi-report run: 3 份报告：1 份有错误，1 份有警告，1 份未发现错误或警告；1 份无法读取."""
+    errors = sum(1 for r in results if r.counts["error"])
+    warnings = sum(1 for r in results if not r.counts["error"] and r.counts["warning"])
+    clean = len(results) - errors - warnings
+    line = f"{len(results) + unreadable} 份报告：{errors} 份有错误，{warnings} 份有警告，{clean} 份未发现错误或警告"
+    if unreadable:
+        line += f"；{unreadable} 份无法读取"
+    return line + (f"；{extra}" if extra else "")

@@ -43,7 +43,8 @@ VALUE_LABELS = {
     "HIERARCHY-SUM": ("汇总报告填写", "下属报告之和"),
 }
 DEFAULT_VALUE_LABELS = ("报告填写", "核对值")
-MEDIUM = {"html": "网页", "docx": "Word文档"}  # said before a table location: 网页第2个表格第5行第3列
+MEDIUM = {"html": "网页", "docx": "Word文档"}
+FORMAT_LABELS = {"txt": "文本", "md": "Markdown 文本", "html": "网页（HTML）", "pdf": "PDF", "docx": "Word 文档（DOCX）"}  # said before a table location: 网页第2个表格第5行第3列
 SECTION_TITLES = {
     "info": "报告信息",
     "conclusion": "审核结论",
@@ -130,6 +131,14 @@ def layout_label(report) -> str:
     return f"{report.template}年格式（{report.layout.document_number}）"
 
 
+def format_label(report) -> str:
+    """文本, 网页（HTML）…: a text file is 文本 even when it uses Markdown headings; only a file
+    named .md is called Markdown."""
+    if report.format == "md" and not str(report.source).lower().endswith((".md", ".markdown")):
+        return FORMAT_LABELS["txt"]
+    return FORMAT_LABELS.get(report.format, report.format)
+
+
 def verdict_line(counts: dict[str, int]) -> tuple[str, str]:
     if counts["error"]:
         return "有错误，需要更正", "xxgk-sev-error"
@@ -164,7 +173,7 @@ def info_html(ctx: MemoContext) -> str:
         ("报告标题", report.title or "（未识别）"),
         ("格式", layout_label(report)),
         ("文件名", Path(report.source).name),
-        ("文件类型", report.format),
+        ("文件类型", format_label(report)),
         ("SHA-256", report.sha256),
         ("发布日期", report.published or "（未识别）"),
         ("工具版本", f"xxgk-audit {__version__}"),
@@ -718,4 +727,5 @@ def memo_sections(ctx: MemoContext, appendix: bool | None = None) -> list[tuple[
 
 
 def error_html(path: str, reason: str) -> str:
-    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">无法读取报告 {esc(Path(str(path)).name)}：{esc(reason)}</p>', "报告信息")
+    what = f"无法读取报告 {esc(Path(str(path)).name)}：" if path else ""
+    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">{what}{esc(reason)}</p>', "报告信息")

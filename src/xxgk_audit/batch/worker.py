@@ -106,6 +106,8 @@ def _load(item: WorkItem):
 
 def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
     """One audited report as plain data: its summary, key cells, findings and findings.csv lines."""
+    from ..render import value_text
+    from ..rules.structure import describe
     report = result.report
     counts = result.counts
     status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
@@ -114,6 +116,8 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         data = finding.to_dict()
         for location, place in zip(finding.locations, data["locations"]):
             place["where"] = location.where
+        data["cell_labels"] = [describe(report.layout, key) for key in finding.cells] if report.layout else list(finding.cells)
+        data["values_text"] = value_text(finding)
         findings.append(data)
     return {
         "index": item.index,
