@@ -31,7 +31,7 @@ TEMPLATE_NAME = "xxgk_memo"
 HIDDEN_TAGS = frozenset({"memo-hide", "remove_cell", "parameters", "injected-parameters"})
 # Everything a memo may show; widget views, scripts and anything else are dropped.
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-KEPT_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
+KEPT_MIMETYPES = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 
 
 def templates_dir() -> Path:
@@ -141,6 +141,13 @@ class MemoExporter(TemplateExporter):
         yield from super().default_filters()
         yield ("xxgk_finish", _finish_resources)
         yield ("xxgk_markdown", _markdown)
+        yield ("xxgk_base64", _base64)
+
+
+def _base64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _markdown(source: str) -> str:

@@ -98,7 +98,7 @@ def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", appen
     if widgets:
         from .widgets import AuditApp
 
-        app = AuditApp(report_path, prior_paths, auditor)
+        app = AuditApp(report_path, prior_paths, auditor, appendix)
         display(app)
         return app
     if not report_path:

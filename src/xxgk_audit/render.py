@@ -326,21 +326,29 @@ def _sides(instance, check) -> tuple[str, str]:
 
 def value_labels(finding: Finding) -> tuple[str, str]:
     """(what the report says, what it is checked against) for a finding's ``actual`` / ``expected``."""
-    if finding.rule in VALUE_LABELS:
-        return VALUE_LABELS[finding.rule]
-    if finding.group == "arithmetic":
+    return rule_value_labels(finding.rule, finding.group)
+
+
+def rule_value_labels(rule: str, group: str | None = None) -> tuple[str, str]:
+    if rule in VALUE_LABELS:
+        return VALUE_LABELS[rule]
+    if group == "arithmetic" or rule.startswith(("T3-", "T4-")):
         return VALUE_LABELS["arithmetic"]
     return DEFAULT_VALUE_LABELS
 
 
 def value_text(finding: Finding) -> str:
     """报告填写 27，按勾稽关系应为 21，差额 6 (the words depend on the rule, the sense never does)."""
-    if finding.expected is None and finding.actual is None:
+    return values_sentence(finding.rule, finding.group, finding.actual, finding.expected, finding.difference)
+
+
+def values_sentence(rule: str, group: str | None, actual, expected, difference=None) -> str:
+    if expected is None and actual is None:
         return ""
-    said, against = value_labels(finding)
-    parts = [f"{said} {number(finding.actual)}", f"{against} {number(finding.expected)}"]
-    if finding.difference is not None:
-        parts.append(f"差额 {number(finding.difference)}")
+    said, against = rule_value_labels(rule, group)
+    parts = [f"{said} {number(actual)}", f"{against} {number(expected)}"]
+    if difference is not None:
+        parts.append(f"差额 {number(difference)}")
     return "，".join(parts)
 
 
@@ -413,7 +421,7 @@ def _value_cell(report, cell_spec, marks, numbers) -> str:
     extra = "".join(f'<span class="xxgk-inline xxgk-print-only">{esc(t)}</span>' for t in inline)
     span = f' colspan="{cell_spec.colspan}"' if cell_spec.colspan > 1 else ""
     title = f' title="{esc(hover)}"' if hover else ""
-    return f'<td class="{" ".join(css)}"{span}{title} data-key="{esc(key)}">{shown}{refs}{extra}</td>'
+    return f'<td class="{" ".join(css)}"{span}{title}>{shown}{refs}{extra}</td>'
 
 
 def _spans(cell) -> str:
