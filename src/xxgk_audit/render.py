@@ -554,11 +554,14 @@ def location_lines(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -
         merged.setdefault(bucket, []).append(items)
     lines = []
     heading = None
+    first_table_line = None
     tables = {(loc.file, loc.table_no) for loc in finding.locations if loc.table_no is not None and loc.page is None}
     if len(tables) == 1:
         heading = next((h for h in (_heading_of(loc, report) for loc in finding.locations) if h), None)
     for bucket, rows in merged.items():
         first = rows[0][0]
+        if first_table_line is None and first.table_no is not None:
+            first_table_line = len(lines)
         name = esc(Path(first.file).name) if report is None or first.file != report.source else ""
         prefix = (name + " " if name else "") + esc(_medium(first, report))
         if len(rows) > 1:  # several printed rows, the same columns and text: one line
@@ -576,7 +579,7 @@ def location_lines(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -
         if len(items) == 1:
             loc = items[0]
             labels = "".join(f"“{esc(x)}”" for x in (loc.row_label, loc.column_label) if x)
-            lines.append(f"{prefix}{esc(loc.where)} {labels}{_quote(loc.text)}")
+            lines.append(prefix + " ".join(x for x in (esc(loc.where), labels) if x) + _quote(loc.text))
             continue
         row_label = next((loc.row_label for loc in items if loc.row_label), None)
         cells = "；".join(
@@ -584,8 +587,8 @@ def location_lines(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -
             for loc in items
         )
         lines.append(f"{prefix}{esc(_row_place(first))} {('“' + esc(row_label) + '”：') if row_label else ''}{cells}")
-    if heading:
-        lines.insert(0, f'<span class="xxgk-note">位于“{esc(heading)}”之下的表格</span>')
+    if heading and first_table_line is not None:
+        lines.insert(first_table_line, f'<span class="xxgk-note">以下位于“{esc(heading)}”之下的表格</span>')
     if len(lines) > limit + 1:
         hidden = len(lines) - limit
         lines = lines[:limit] + [f"……另有 {hidden} 处（共 {len(finding.locations)} 个位置）"]
