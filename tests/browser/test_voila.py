@@ -92,7 +92,7 @@ def test_voila_app_changes_findings_with_the_dropdown(watched, voila_app):
     select = page.locator("select").first
     sample = next(o for o in select.locator("option").all_inner_texts() if o.endswith("2023_suixian-gxj.txt"))
     select.select_option(label=sample)  # nothing was open before: a first visit
-    page.wait_for_selector("text=发现的问题", timeout=120_000)
+    page.wait_for_selector(".xxgk-finding-row", timeout=120_000)
     assert "睢县工业和信息化和科技局" in page.inner_text("body")
     before = findings_summary(page)
     assert before == "显示 1 / 1 项"  # the sample: one finding (LABEL-VARIANT)
