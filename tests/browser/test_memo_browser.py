@@ -117,15 +117,13 @@ def corpus_memos(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", CORPUS_FILES or ["(no corpus)"])
-def test_every_corpus_memo_prints_on_at_most_eight_a4_pages(corpus_memos, name):
+def test_every_corpus_memo_prints_on_at_most_eight_a4_pages(watched, corpus_memos, name):
+    """Printed by headless Chromium with the memo's print stylesheet (the browser of the other
+    tests; ``memo --pdf`` drives the same Chromium from the command line, tested below)."""
     import pypdfium2
 
-    from xxgk_audit.printing import html_to_pdf, unavailable
-
-    if unavailable():
-        pytest.skip(unavailable())
-    pdf = html_to_pdf(corpus_memos[name])
-    data = pdf.read_bytes()
+    watch = open_memo(watched, corpus_memos[name])
+    data = watch.page.pdf(prefer_css_page_size=True)
     document = pypdfium2.PdfDocument(data)
     pages = len(document)
     assert 1 <= pages <= 8, f"{name}: {pages} pages"
@@ -136,7 +134,7 @@ def test_every_corpus_memo_prints_on_at_most_eight_a4_pages(corpus_memos, name):
     assert "审核人" in text  # the signature block is on the last page: nothing follows it by default
 
 
-def test_the_appendix_prints_after_the_signature(tmp_path):
+def test_memo_pdf_prints_with_the_system_chromium_and_the_appendix_after_the_signature(tmp_path):
     import pypdfium2
 
     from xxgk_audit.printing import html_to_pdf, unavailable
@@ -145,7 +143,10 @@ def test_the_appendix_prints_after_the_signature(tmp_path):
         pytest.skip(unavailable())
     with KernelSession() as session:
         memo = export_notebook(NOTEBOOK, {"report_path": str(SAMPLE), "appendix": True}, tmp_path / "with-appendix.html", session=session)
-    document = pypdfium2.PdfDocument(html_to_pdf(memo).read_bytes())
+    data = html_to_pdf(memo).read_bytes()
+    assert b"NotoSansCJK" in data and b"/FontFile" in data
+    document = pypdfium2.PdfDocument(data)
+    assert (round(document[0].get_size()[0]), round(document[0].get_size()[1])) == (595, 842)
     texts = [document[n].get_textpage().get_text_range() for n in range(len(document))]
     signed = next(n for n, t in enumerate(texts) if "审核人" in t)
     appendix = next(n for n, t in enumerate(texts) if "附录：全部单元格及其出处" in t)
