@@ -112,6 +112,7 @@ class AuditApp(w.VBox):
         self.group_filter = w.ToggleButtons(options=GROUP_OPTIONS, value="all", description="类别", style={"button_width": "9em"})
         self.sections = {key: w.HTML(layout=WIDE) for key in ("info", "conclusion", "completeness", "checks", "tables")}
         self.findings_title = w.HTML()
+        self.findings_head = w.HTML(layout=WIDE)  # the column heads, right above the rows
         self.findings_box = w.VBox(layout=WIDE)
         self.appendix = w.Accordion(children=[w.HTML()], selected_index=None)
         self.appendix.set_title(0, "附录：全部单元格及其出处")
@@ -145,6 +146,7 @@ class AuditApp(w.VBox):
                 self.findings_title,
                 w.HBox([self.severity_filter]),
                 w.HBox([self.group_filter]),
+                self.findings_head,
                 self.findings_box,
                 self.appendix,
                 self.with_appendix,
@@ -248,6 +250,7 @@ class AuditApp(w.VBox):
         for widget in self.sections.values():
             widget.value = ""
         self.findings_title.value = ""
+        self.findings_head.value = ""
         self.findings_box.children = ()
         self.rows = []
         self.appendix.children[0].value = ""
@@ -289,8 +292,9 @@ class AuditApp(w.VBox):
             shown += visible
         total = len(self.rows)
         note = "未发现问题。" if not total else f"显示 {shown} / {total} 项。为每一项选择审核意见并填写说明，意见会自动保存。"
-        head = findings_table([], FINDING_HEAD[:-1]) if total else ""  # the column heads, once, above the rows
-        self.findings_title.value = f'<section class="xxgk-section"><h2>发现的问题</h2><p class="xxgk-note">{esc(note)}</p>{head}</section>'
+        self.findings_title.value = f'<section class="xxgk-section"><h2>发现的问题</h2><p class="xxgk-note">{esc(note)}</p></section>'
+        # the column heads once, with the rows' fixed columns and their frame's inner width
+        self.findings_head.value = f'<div class="xxgk-app xxgk-findings-head">{findings_table([], FINDING_HEAD[:-1])}</div>' if shown else ""
 
     def visible_findings(self) -> list[Finding]:
         return [row.finding for row in self.rows if row.layout.display != "none"]

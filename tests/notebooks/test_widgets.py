@@ -110,7 +110,7 @@ def test_findings_share_one_set_of_column_widths(app, reports):
     app.open_report(reports["arith"])
     colgroups = {row.description.value.split("<colgroup>")[1].split("</colgroup>")[0] for row in app.rows}
     assert len(colgroups) == 1
-    assert colgroups.pop() in app.findings_title.value  # the header above uses the same columns
+    assert colgroups.pop() in app.findings_head.value  # the header above uses the same columns
     assert all("<thead>" not in row.description.value for row in app.rows)
 
 
