@@ -70,3 +70,17 @@ def test_pdf_cells_by_page_and_table_row_and_text_cells_by_line(corpus):
     assert re.fullmatch(r"第\d+页第\d+个表格第\d+行第\d+列", pdf.cells["t4.review.total"].source.where)
     text = load_report(str(corpus / "2023_suixian-gxj.txt"))
     assert re.fullmatch(r"第\d+行第\d+列", text.cells["t3.new.total"].source.where)
+
+
+@pytest.mark.parametrize(("fmt", "pattern"), [("docx", r"第\d+个表格第\d+行第\d+列"), ("pdf", r"第\d+页第\d+个表格第\d+行第\d+列"), ("md", r"第\d+行第\d+列")])
+def test_generated_reports_locate_cells_by_table_row_and_column(tmp_path, fmt, pattern):
+    from synth import make_report, write
+
+    path = write(make_report("2021", seed=4, variety=False), fmt, tmp_path)
+    report = load_report(str(path))
+    places = [cell.source.where for cell in report.cells.values() if cell.source is not None]
+    assert places and all(re.fullmatch(pattern, p) for p in places), places[:3]
+    assert len(set(places)) == len(places)
+    if fmt == "docx":
+        memo = dict(memo_sections(MemoContext(audit(report), appendix=True)))["appendix"]
+        assert "Word文档第" in memo

@@ -694,6 +694,8 @@ def appendix_html(ctx: MemoContext) -> str:
         rows = []
         for cell in cells:
             name, row_label, column_label = cell_labels(report.layout, cell.key)
+            block = name.removeprefix(table.name).strip()  # 表二's block: 第二十条第（一）项
+            shown_row = f"{block} {row_label}" if block else row_label
             source = cell.source
             where = (medium if source is not None and source.table_no is not None and source.page is None else "") + (source.where if source is not None else "位置不详")
             notes = []
@@ -703,7 +705,7 @@ def appendix_html(ctx: MemoContext) -> str:
                 notes.append(cell.note)
             rows.append(
                 [
-                    esc(row_label),
+                    esc(shown_row),
                     esc(column_label),
                     f'<td class="xxgk-num">{esc(number(cell.value))}</td>',
                     esc(CELL_STATUS.get(cell.status, cell.status)),
