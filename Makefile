@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/samples/2023_suixian-gxj.txt
 
-.PHONY: demo test app bench clean
+.PHONY: demo test app lab bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[notebook]"
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
@@ -34,6 +38,12 @@ APP_PORT ?= 8866
 app: $(VENV)/.installed-app
 	@echo "审核应用：http://127.0.0.1:$(APP_PORT)/  （Ctrl+C 停止）"
 	$(BIN)/voila notebooks/audit_report.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
+
+# the audit notebook in JupyterLab, as a working copy under reports/notebooks/ (the tracked notebook
+# stays as committed: no outputs); NOTEBOOK=batch_overview for the batch overview
+NOTEBOOK ?= audit_report
+lab: $(VENV)/.installed-notebook
+	$(BIN)/xxgk-audit lab --notebook $(NOTEBOOK)
 
 # the speed targets, measured on this machine (not part of the test suite; the batch run takes minutes)
 bench: $(VENV)/.installed-dev

@@ -19,6 +19,8 @@ def refused(path, fragment: str) -> None:
     proc = check(path, SAMPLE)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
+    assert lines[-1] == "2 份报告：0 份有错误，0 份有警告，1 份未发现错误或警告；1 份无法读取", proc.stderr  # the summary line
+    lines = lines[:-1]
     assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and fragment in lines[0], proc.stderr
     assert "睢县工业和信息化和科技局" in proc.stdout  # the other file is still audited
 

@@ -151,7 +151,7 @@ def test_overview_html_offline_in_headless_chromium(corpus_batch):
         page.goto((out / "overview.html").as_uri())
         page.wait_for_load_state("load")
         text = page.inner_text("body")
-        images = page.eval_on_selector_all("img", "els => els.map(e => [e.src.slice(0, 22), e.naturalWidth])")
+        images = page.eval_on_selector_all("img", "els => els.map(e => [e.src.slice(0, 26), e.naturalWidth])")
         browser.close()
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     assert problems == []
@@ -162,7 +162,7 @@ def test_overview_html_offline_in_headless_chromium(corpus_batch):
     # every cross-year break of findings.csv is listed with its message
     breaks = [r for r in read_csv(out / "findings.csv") if r["rule"] in ("T3-CARRY-CHAIN", "T2-VALID-PROGRESSION", "YOY-JUMP")]
     assert all(r["message"] in text for r in breaks)
-    assert len(images) >= 2 and all(src == "data:image/png;base64," and width > 0 for src, width in images)
+    assert len(images) >= 2 and all(src == "data:image/svg+xml;base64," and width > 0 for src, width in images)  # charts: SVG, text as text
 
 
 # -- same findings whatever runs the batch -------------------------------------------------------------
@@ -490,7 +490,7 @@ def test_overview_notebook_runs_standalone_on_a_batch_folder(jobs_1):
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "2024_hongzequ.pdf" in html and "2023_hongzequ.pdf" in html  # the pair
-    assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 3  # rules, heat map, year series
+    assert sum(1 for o in outputs if "image/svg+xml" in o.get("data", {})) >= 3  # rules, heat map, year series
 
 
 def test_worker_memory_does_not_grow_with_the_collection(tmp_path):

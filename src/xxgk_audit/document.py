@@ -23,6 +23,12 @@ class CellText:
     colspan: int = 1
     inherited: bool = False  # repeated from a cell above that spans this row
     column: int | None = None  # character offset in its line, for cells cut out of running text
+    # where the cell sits in the table as a reader sees it (HTML, DOCX, PDF), all counted from 1:
+    # the table's number in the page (PDF: on its page), its row (every printed row counts), and
+    # its column on the expanded grid (merged cells widen the grid)
+    table_no: int | None = None
+    row_no: int | None = None
+    col_no: int | None = None
 
 
 @dataclass(slots=True)
@@ -67,12 +73,25 @@ class Document:
 _TAG = re.compile(r"<[^>]*>")
 
 
-def place(line: int | None, page: int | None) -> str:
-    """Where something was printed, as an auditor says it: 第3页, 第58行."""
+def place(
+    line: int | None,
+    page: int | None,
+    table_no: int | None = None,
+    row_no: int | None = None,
+    col_no: int | None = None,
+) -> str:
+    """Where something was printed, as an auditor finds it: 第3页第1个表格第5行第3列 (PDF),
+    第2个表格第5行第3列 (web page, Word document), 第58行 (text), 第58行第3列 (a Markdown or
+    tab-separated table row)."""
+    grid = ""
+    if table_no is not None and row_no is not None:
+        grid = f"第{table_no}个表格第{row_no}行" + (f"第{col_no}列" if col_no is not None else "")
     if page is not None:
-        return f"第{page}页"
+        return f"第{page}页{grid}"
+    if grid:
+        return grid
     if line is not None:
-        return f"第{line}行"
+        return f"第{line}行" + (f"第{col_no}列" if col_no is not None else "")
     return "位置不详"
 
 

@@ -8,7 +8,9 @@ request. A title block and a signature block (审核人 / 日期) frame the note
 
 The notebook tells the exporter about the memo (title, agency, auditor, date …) through one output of
 mimetype :data:`MEMO_META_MIME`; outputs marked ``{"xxgk": "style"}`` in their metadata carry CSS
-for live notebooks and are dropped here because the memo inlines the same stylesheet.
+for live notebooks and are dropped here because the memo inlines the same stylesheet; outputs
+marked ``{"xxgk": "appendix"}`` are printed after the signature block (an appendix is not signed
+over).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ TEMPLATE_NAME = "xxgk_memo"
 HIDDEN_TAGS = frozenset({"memo-hide", "remove_cell", "parameters", "injected-parameters"})
 # Everything a memo may show; widget views, scripts and anything else are dropped.
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-KEPT_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
+KEPT_MIMETYPES = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 
 
 def templates_dir() -> Path:
@@ -42,6 +44,7 @@ class MemoPreprocessor(Preprocessor):
 
     def preprocess(self, nb, resources):
         meta: dict = {}
+        appendix: list[str] = []
         cells = []
         for cell in nb.cells:
             if HIDDEN_TAGS.intersection(cell.get("metadata", {}).get("tags", [])):
@@ -61,6 +64,9 @@ class MemoPreprocessor(Preprocessor):
                             continue
                         if output.get("metadata", {}).get("xxgk") == "style":
                             continue
+                        if output.get("metadata", {}).get("xxgk") == "appendix" and "text/html" in data:
+                            appendix.append(data["text/html"])  # printed after the signature block
+                            continue
                         kept = {k: v for k, v in data.items() if k in KEPT_MIMETYPES}
                         if WIDGET_MIME in data and set(kept) <= {"text/plain"}:
                             continue  # a widget without a static version: its text/plain is only a repr
@@ -76,6 +82,8 @@ class MemoPreprocessor(Preprocessor):
         memo = resources.setdefault("xxgk", {})
         for key, value in meta.items():
             memo.setdefault(key, value)
+        if appendix:
+            memo["appendix"] = "".join(appendix)
         return nb, resources
 
 
@@ -133,6 +141,13 @@ class MemoExporter(TemplateExporter):
         yield from super().default_filters()
         yield ("xxgk_finish", _finish_resources)
         yield ("xxgk_markdown", _markdown)
+        yield ("xxgk_base64", _base64)
+
+
+def _base64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _markdown(source: str) -> str:
@@ -151,6 +166,7 @@ def _finish_resources(resources) -> dict:
     memo.setdefault("auditor", "")
     memo.setdefault("date", _dt.date.today().isoformat())
     memo.setdefault("facts", [])
+    memo.setdefault("appendix", "")
     memo["version"] = __version__
     memo["css"] = memo_css()
     return memo

@@ -34,10 +34,13 @@ class Location:
     row_label: str | None = None
     column_label: str | None = None
     text: str | None = None
+    table_no: int | None = None
+    row_no: int | None = None
+    col_no: int | None = None
 
     @property
     def where(self) -> str:
-        return place(self.line, self.page)
+        return place(self.line, self.page, self.table_no, self.row_no, self.col_no)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,10 @@ class Location:
             "row_label": self.row_label,
             "column_label": self.column_label,
             "text": self.text,
+            "table": self.table_no,
+            "row": self.row_no,
+            "column": self.col_no,
+            "where": self.where,
         }
 
 

@@ -1,73 +1,70 @@
 """The tables of a report as pandas DataFrames in the official layout (imported only on demand).
 
-Rows are indexed by (group, official row label), columns by (column group, official column label),
-so merged headers of the format (法人或其他组织, 行政诉讼 …) are levels of the column index. Cells the
-report does not give (blank, missing, unreadable) are ``pd.NA``; ``frame.attrs`` records the table's
-status (found | missing | inseparable) and the cell key of every position.
+Built from the printed form of each table (:mod:`xxgk_audit.grid`, derived from the layout data):
+表三's rows are indexed by their three label columns (三、本年度办理结果 › （三）不予公开 ›
+1.属于国家秘密), its columns by 申请人情况 › 法人或其他组织 › 商业企业; 表四 has its header tree as
+columns and one unlabeled row; 表二 is indexed by (block header, row label) over the union of the
+blocks' columns. Cells the report does not give (blank, missing, unreadable) and positions the
+format does not have (表二) are ``pd.NA``; ``frame.attrs`` records the table's status
+(found | missing | inseparable) and the cell key of every position, so the two can be told apart.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .grid import table_grid
 from .report import Report
 
 
-def _t4_column(layout, column) -> tuple[str, str, str]:
-    for outcome in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"):
-        if column.label.endswith(outcome):
-            head = column.label[: -len(outcome)]
-            return (column.group or head, head if head != column.group else "", outcome)
-    return (column.group or "", "", column.label)
+def _column_tuple(column, depth: int) -> tuple[str, ...]:
+    path = tuple("" if part is None else part for part in column.path)
+    return path + ("",) * (depth - len(path))
 
 
 def table_frame(report: Report, table: str) -> pd.DataFrame:
     layout = report.layout
     spec = layout.tables[table]
-    keys: dict[tuple, dict[tuple, str]] = {}
-    if table == "t4":
-        columns = [_t4_column(layout, c) for c in spec.blocks[0].columns]
-        index = [("", "件数")]
-        keys[index[0]] = {col: f"t4.{c.key}" for col, c in zip(columns, spec.blocks[0].columns)}
-        column_names = ["", "", ""]
-    elif table == "t3":
-        block = spec.blocks[0]
-        columns = [(c.group or c.label, c.label if c.group else "") for c in block.columns]
-        index = []
-        for row in block.rows:
-            if not row.data:
-                continue
-            position = (row.group or "", row.label)
-            index.append(position)
-            keys[position] = {col: f"t3.{row.key}.{c.key}" for col, c in zip(columns, block.columns)}
-        column_names = ["申请人情况", ""]
+    grid = table_grid(layout, table)
+    stacked = len(spec.blocks) > 1
+    depth = max(len(c.path) for b in spec.blocks for c in b.columns)
+    columns: list[tuple[str, ...]] = []
+    keys: dict[tuple, str] = {}
+    index: list = []
+    for block in spec.blocks:
+        for column in block.columns:
+            label = _column_tuple(column, depth)
+            if label not in columns:
+                columns.append(label)
+    data_rows = [row for row in grid.rows if row.labels or (not row.header and any(c.key for c in row.cells))]
+    label_depth = max((len(row.labels) for row in data_rows), default=0)
+    column_of = {
+        ".".join(p for p in (table, b.key, r.key, c.key) if p): _column_tuple(c, depth)
+        for b in spec.blocks
+        for r in b.rows
+        for c in b.columns
+    }
+    for n, row in enumerate(data_rows):
+        position = row.labels + ("",) * (label_depth - len(row.labels)) if label_depth else n
+        index.append(position)
+        for cell in row.cells:
+            if cell.key:
+                keys[(position, column_of[cell.key])] = cell.key
+    data = [[_value(report, keys.get((position, column))) for column in columns] for position in index]
+    if label_depth:
+        names = ["", spec.name] if stacked else [""] * (label_depth - 1) + [spec.name]
+        row_index = pd.MultiIndex.from_tuples(index, names=names)
     else:
-        columns = []
-        index = []
-        for block in spec.blocks:
-            for column in block.columns:
-                if (column.label,) not in columns:
-                    columns.append((column.label,))
-            for row in block.rows:
-                position = (block.header or "", row.label)
-                index.append(position)
-                keys[position] = {(c.label,): f"t2.{block.key}.{row.key}.{c.key}" for c in block.columns}
-        column_names = ["信息内容"]
-    data = []
-    for position in index:
-        values = []
-        for column in columns:
-            key = keys[position].get(column)
-            value = report.value(key) if key else None
-            values.append(pd.NA if value is None else value)
-        data.append(values)
-    frame = pd.DataFrame(
-        data,
-        index=pd.MultiIndex.from_tuples(index, names=["", spec.name]),
-        columns=pd.MultiIndex.from_tuples(columns, names=column_names),
-    )
-    if table != "t2":
+        row_index = pd.RangeIndex(len(index), name=spec.name)
+    column_index = pd.MultiIndex.from_tuples(columns) if depth > 1 else pd.Index([c[0] for c in columns])
+    frame = pd.DataFrame(data, index=row_index, columns=column_index)
+    if not stacked:
         frame = frame.astype("Int64")
     frame.attrs["status"] = report.tables.get(table, "missing")
-    frame.attrs["keys"] = {(position, column): key for position, mapping in keys.items() for column, key in mapping.items()}
+    frame.attrs["keys"] = {(position, column if depth > 1 else column[0]): key for (position, column), key in keys.items()}
     return frame
+
+
+def _value(report: Report, key: str | None):
+    value = report.value(key) if key else None
+    return pd.NA if value is None else value

@@ -35,6 +35,10 @@ class ColumnSpec:
     group: str | None = None
     group_label: str | None = None  # 表四: the label of the column's own group (行政复议, 未经复议直接起诉 …)
     outcome: str | None = None  # 表四: the outcome label (结果维持 … 总计)
+    span: int = 1  # grid columns the cell covers in the printed table (表二's narrower blocks)
+    # the header cells above the column in the printed table, top to bottom; None: the cell above
+    # extends down over this level (a rowspan), e.g. 表三 自然人, 表四 行政复议
+    path: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ class TableSpec:
     def outcome_labels(self) -> tuple[str, ...]:
         """表四: the outcome column labels (结果维持 … 总计) without their group; () elsewhere."""
         return tuple(dict.fromkeys(c.label.removeprefix(c.group_label or "") for b in self.blocks for c in b.columns if c.group_label))
+    column_group_header: str | None = None  # 表三 申请人情况: the header row over every value column
+    grid_width: int | None = None  # 表二: value columns of the printed grid (blocks span them)
 
     @property
     def data_rows(self) -> list[tuple[BlockSpec, RowSpec]]:
@@ -149,10 +155,20 @@ class EquationInstance:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     message: str  # template with {lhs} {rhs}
+    display: str = ""  # the equation as the memo shows it: 一 + 二 ＝ （七）总计 + 四
+    printed: str = "lhs"  # the side whose printed figure is checked (报告填写); the other side gives 按勾稽关系应为
 
     @property
     def cells(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
+
+    @property
+    def printed_cells(self) -> tuple[str, ...]:
+        return self.lhs if self.printed == "lhs" else self.rhs
+
+    @property
+    def computed_cells(self) -> tuple[str, ...]:
+        return self.rhs if self.printed == "lhs" else self.lhs
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,7 @@ class EquationRule:
     severity: str
     basis: str
     instances: tuple[EquationInstance, ...]
+    display: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # one instance per layout id: identity is equality
@@ -186,6 +203,14 @@ class Layout:
 
     def row_cells(self, table: str, block: str | None, row: str | None) -> list[CellSpec]:
         return self._rows.get((table, block, row), [])
+
+    def equation_instance(self, rule: str, cells: tuple[str, ...]) -> EquationInstance | None:
+        """The equation instance of an arithmetic finding (its rule and the cells it read)."""
+        index = self.__dict__.get("_equation_index")
+        if index is None:
+            index = {(e.id, i.cells): i for e in self.equations for i in e.instances}
+            object.__setattr__(self, "_equation_index", index)
+        return index.get((rule, tuple(cells)))
 
     @property
     def _rows(self) -> dict[tuple, list[CellSpec]]:
@@ -246,11 +271,28 @@ def heading_rules() -> HeadingRules:
     )
 
 
-def _columns(items: list[dict]) -> tuple[ColumnSpec, ...]:
-    return tuple(
-        ColumnSpec(key=c["key"], label=c["label"], kind=c.get("kind", "count"), unit=c.get("unit"), group=c.get("group"))
-        for c in items
-    )
+def _columns(items: list[dict], top: str | None = None, stacked: bool = False) -> tuple[ColumnSpec, ...]:
+    """Columns with their printed header path: ``top`` (a header over all columns, 表三 申请人情况),
+    then the group and the label; ``stacked`` tables (表二) print one header row per block."""
+    columns = []
+    for c in items:
+        group = c.get("group")
+        if stacked:
+            path: tuple[str | None, ...] = (c["label"],)
+        else:
+            path = ((top,) if top else ()) + ((group, c["label"]) if group else (c["label"], None))
+        columns.append(
+            ColumnSpec(
+                key=c["key"],
+                label=c["label"],
+                kind=c.get("kind", "count"),
+                unit=c.get("unit"),
+                group=group,
+                span=c.get("span", 1),
+                path=path,
+            )
+        )
+    return tuple(columns)
 
 
 def _rows(items: list[dict]) -> tuple[RowSpec, ...]:
@@ -277,6 +319,7 @@ def _table(key: str, data: dict) -> TableSpec:
                 group=g.get("parent", g["label"]),
                 group_label=g["label"],
                 outcome=o["label"],
+                path=(g["parent"], g["label"], o["label"]) if g.get("parent") else (g["label"], None, o["label"]),
             )
             for g, o in product(data["groups"], outcomes)
         )
@@ -285,17 +328,22 @@ def _table(key: str, data: dict) -> TableSpec:
             dict.fromkeys(o["label"] for o in outcomes)
         )
     else:
+        stacked = len(data["blocks"]) > 1
         blocks = tuple(
             BlockSpec(
                 key=b["key"],
                 header=b.get("header"),
                 label_column=b.get("label_column"),
-                columns=_columns(b["columns"]),
+                columns=_columns(b["columns"], data.get("column_group_header"), stacked),
                 rows=_rows(b["rows"]),
             )
             for b in data["blocks"]
         )
         header_labels = tuple(data.get("header_labels", ()))
+        width = data.get("grid_width")
+        for block in blocks:
+            if width is not None and sum(c.span for c in block.columns) != width:
+                raise LayoutError(f"{key} {block.key}: column spans do not add up to grid_width {width}")
     return TableSpec(
         key=key,
         name=data["name"],
@@ -309,6 +357,8 @@ def _table(key: str, data: dict) -> TableSpec:
         ),
         header_gate=tuple(data.get("header_gate", ())),
         header_fragments=tuple(data.get("header_fragments", ())),
+        column_group_header=data.get("column_group_header"),
+        grid_width=data.get("grid_width"),
     )
 
 
@@ -344,10 +394,12 @@ def _equations(layout_id: str, tables: dict[str, TableSpec], cells: dict[str, Ce
     labels: dict[str, dict[str, str]] = {
         "col": {c.key: c.label for c in tables["t3"].blocks[0].columns},
         "row": {r.key: r.label for r in tables["t3"].blocks[0].rows if r.key},
-        "grp": {c.key.split(".")[0]: c.label.removesuffix("结果维持") for c in tables["t4"].blocks[0].columns},
+        "grp": {c.key.split(".")[0]: [p for p in c.path if p][-2] for c in tables["t4"].blocks[0].columns},
     }
     rules = []
     for item in _read(f"{layout_id}/equations.yaml"):
+        if item.get("printed", "lhs") not in ("lhs", "rhs") or not item.get("display"):
+            raise LayoutError(f"{layout_id} {item['id']}: every equation needs `display` and `printed: lhs|rhs`")
         (name, values), = item["for_each"].items()
         lhs_text, rhs_text = item["equation"].split("==")
         instances = []
@@ -368,9 +420,11 @@ def _equations(layout_id: str, tables: dict[str, TableSpec], cells: dict[str, Ce
                     lhs=sides[0],
                     rhs=sides[1],
                     message=item["message"].replace("{" + name + "_label}", label),
+                    display=item["display"],
+                    printed=item.get("printed", "lhs"),
                 )
             )
-        rules.append(EquationRule(id=item["id"], severity=item["severity"], basis=item["basis"], instances=tuple(instances)))
+        rules.append(EquationRule(id=item["id"], severity=item["severity"], basis=item["basis"], instances=tuple(instances), display=item["display"]))
     return tuple(rules)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fastimport  # noqa: F401 - first: before anything imports nbformat
 from .errors import InputError
-from .paths import out_dir_env, repo_root
+from .paths import out_dir_env
 
 from jupyter_core.utils import run_sync  # noqa: E402
 
@@ -222,18 +222,20 @@ def _blank_notebook() -> "NotebookNode":
 
 
 def find_notebook(name: str = NOTEBOOK_NAME) -> Path:
-    """``notebooks/<name>`` of the project checkout (next to the package or above the cwd)."""
-    candidates = []
-    root = repo_root()
-    if root is not None:
-        candidates.append(root / "notebooks" / name)
+    """The notebook ``name`` shipped inside the package (``xxgk_audit/notebooks/``; ``notebooks/``
+    of a checkout links to the same files), or from ``$XXGK_AUDIT_NOTEBOOKS`` when that is set."""
+    from importlib import resources
+
     env = os.environ.get("XXGK_AUDIT_NOTEBOOKS")
     if env:
-        candidates.insert(0, Path(env) / name)
-    for path in candidates:
+        path = Path(env) / name
         if path.is_file():
             return path
-    raise InputError(name, "找不到审核笔记本 notebooks/" + name + "（请在项目目录中运行，或设置 XXGK_AUDIT_NOTEBOOKS）")
+        raise InputError(name, f"找不到笔记本 {path}（环境变量 XXGK_AUDIT_NOTEBOOKS 指向的文件夹中没有此文件）")
+    packaged = Path(str(resources.files("xxgk_audit").joinpath("notebooks", name)))
+    if packaged.is_file():
+        return packaged
+    raise InputError(name, f"安装不完整：软件包中缺少笔记本 {name}，请重新安装 xxgk-audit")
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -247,6 +249,7 @@ def cmd_memo(args) -> int:
     from .engine import audit
     from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
     from .loading import load_all, pair_priors
+    from .output import summary_line
     from .review import ReportReview, ReviewStore, StoreError, store_path
     from .snapshot import dump_audit
     from .store import STORE_ENV
@@ -255,8 +258,16 @@ def cmd_memo(args) -> int:
     try:
         notebook = find_notebook()
     except InputError as exc:
-        print(f"xxgk-audit memo: {exc.reason}", file=sys.stderr)
+        print(f"xxgk-audit memo：{exc.reason}", file=sys.stderr)
         return EXIT_UNREADABLE
+    pdf = getattr(args, "pdf", False)
+    if pdf:
+        from .printing import PdfUnavailable, html_to_pdf, unavailable
+
+        reason = unavailable()
+        if reason:  # before any work: one line, exit 2
+            print(f"xxgk-audit memo：{reason}", file=sys.stderr)
+            return EXIT_UNREADABLE
     try:
         store = ReviewStore(store_path(getattr(args, "store", None)))
     except StoreError as exc:
@@ -268,20 +279,24 @@ def cmd_memo(args) -> int:
     try:
         session.launch()  # the kernel boots while the reports are read here
     except Exception as exc:  # noqa: BLE001 - no kernel, no memo: one line, exit 2
-        print(f"xxgk-audit memo: 无法启动 Jupyter 内核（{_first_line(exc)}）", file=sys.stderr)
+        print(f"xxgk-audit memo：无法启动 Jupyter 内核（{_first_line(exc)}）", file=sys.stderr)
         return EXIT_UNREADABLE
+    results, open_errors = [], []
     with session, store, tempfile.TemporaryDirectory(prefix="xxgk-memo-") as spool:
         reports, failures = load_all(args.paths, args.debug)
+        unreadable = len(failures)
         priors, prior_failures = load_all(args.prior or [], args.debug)
         failures += prior_failures
         if not reports:
+            if len(args.paths) > 1:
+                print(summary_line([], unreadable), file=sys.stderr)
             return EXIT_UNREADABLE
         render_memo(_blank_notebook())  # imports nbconvert, compiles the template while the kernel boots
 
         out_dir = Path(args.out_dir)
         stems = _unique_stems(reports)
-        has_errors = False
         total = len(reports)
+        written = 0
         env = {STORE_ENV: str(store.path.resolve())}
         for number, report in enumerate(reports, 1):
             print(f"[{number}/{total}] 正在生成审核备忘录：{report.source}", file=sys.stderr, flush=True)
@@ -289,13 +304,15 @@ def cmd_memo(args) -> int:
             output = out_dir / f"{stems[id(report)]}.html"
             try:
                 result = audit(report, paired)
-                open_errors = ReportReview.of(store, result).open_errors()
+                results.append(result)
+                open_errors.append(ReportReview.of(store, result).open_errors())
                 snapshot = Path(spool) / f"{number}.json"
                 dump_audit(result, paired, snapshot)
                 parameters = {
                     "report_path": str(Path(report.source).resolve()),
                     "prior_paths": [str(Path(p.source).resolve()) for p in paired],
                     "auditor": args.auditor or "",
+                    "appendix": bool(getattr(args, "appendix", False)),
                     "audit_data": str(snapshot),
                 }
                 export_notebook(notebook, parameters, output, session=session, env=env)
@@ -313,12 +330,22 @@ def cmd_memo(args) -> int:
                 failures.append((report.source, reason))
                 continue
             print(output, flush=True)
-            has_errors = has_errors or open_errors > 0
-    written = total - sum(1 for path, _ in failures if path in {r.source for r in reports})
-    print(f"完成：已生成 {written}/{total} 份审核备忘录，用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
+            written += 1
+            if pdf:
+                try:
+                    print(html_to_pdf(output), flush=True)
+                except PdfUnavailable as exc:
+                    print(f"{report.source}: {exc.reason}", file=sys.stderr)
+                    failures.append((report.source, exc.reason))
+    elapsed = time.perf_counter() - started
+    done = f"已生成 {written} 份审核备忘录{'（含 PDF）' if pdf else ''}，用时 {elapsed:.1f} 秒"
+    if len(args.paths) > 1:
+        print(summary_line(results, unreadable, done, open_errors=open_errors), file=sys.stderr)
+    else:
+        print(f"完成：{done}", file=sys.stderr)
     if failures:
         return EXIT_UNREADABLE
-    return EXIT_ERRORS if has_errors else EXIT_OK
+    return EXIT_ERRORS if any(open_errors) else EXIT_OK
 
 
 def _unique_stems(reports) -> dict[int, str]:

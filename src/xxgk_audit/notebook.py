@@ -91,12 +91,15 @@ def display_static(ctx: MemoContext) -> None:
 
     display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
     display({MEMO_META_MIME: memo_meta(ctx), "text/plain": ""}, raw=True)
-    for _, fragment in memo_sections(ctx):
-        display(HTML(fragment))
+    for key, fragment in memo_sections(ctx):
+        display(HTML(fragment), metadata={"xxgk": "appendix"} if key == "appendix" else None)
 
 
-def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, widgets: bool | None = None, audit_data=None):
+def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", appendix: bool = False, *, widgets: bool | None = None, audit_data=None):
     """Show the audit of ``report_path``: the widget app live, the static memo headless.
+
+    ``appendix``: add the provenance of every cell (表/行/列, where it was printed, the raw text)
+    after the signature block of the memo; the app always offers it.
 
     Returns the :class:`~xxgk_audit.widgets.AuditApp` in widget mode, else the MemoContext (or
     ``None`` when the report or the review store cannot be read; the reason is displayed).
@@ -109,9 +112,13 @@ def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, wi
     if widgets:
         from .widgets import AuditApp
 
-        app = AuditApp(report_path, prior_paths, auditor)
+        app = AuditApp(report_path, prior_paths, auditor, appendix)
         display(app)
         return app
+    if not report_path:
+        display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
+        display(HTML(error_html("", "未指定报告：请在 report_path 中填写报告文件的路径")))
+        return None
     try:
         loaded = load_audit(report_path, prior_paths, audit_data=audit_data)
     except StoreError as exc:
@@ -122,7 +129,7 @@ def show_audit(report_path, prior_paths: Iterable = (), auditor: str = "", *, wi
         display({"text/html": style_html(), "text/plain": ""}, raw=True, metadata={"xxgk": "style"})
         display(HTML(error_html(str(report_path), exc.reason)))
         return None
-    ctx = MemoContext(loaded.result, loaded.review, auditor or "")
+    ctx = MemoContext(loaded.result, loaded.review, auditor or "", appendix=bool(appendix))
     display_static(ctx)
     return ctx
 
@@ -137,6 +144,9 @@ def memo_notebook(ctx: MemoContext):
         nbformat.v4.new_output("display_data", data={"text/html": _style(), "text/plain": ""}, metadata={"xxgk": "style"}),
         nbformat.v4.new_output("display_data", data={MEMO_META_MIME: memo_meta(ctx), "text/plain": ""}),
     ]
-    outputs += [nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": ""}) for _, fragment in memo_sections(ctx)]
+    outputs += [
+        nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": ""}, metadata={"xxgk": "appendix"} if key == "appendix" else {})
+        for key, fragment in memo_sections(ctx)
+    ]
     cell = nbformat.v4.new_code_cell("show_audit(report_path, prior_paths, auditor)", outputs=outputs)
     return nbformat.v4.new_notebook(cells=[cell], metadata={"xxgk": {"source": str(Path(ctx.report.source))}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 
 def template_label(report) -> str:
@@ -28,6 +29,7 @@ def render_text(results, failures, reviews=None) -> str:
     auditor's conclusion and each finding's verdict are shown beside the automatic ones."""
     from .findings import SEVERITIES, SEVERITY_LABELS
     from .review import reviewed_conclusion
+    from .render import value_text
 
     out = io.StringIO()
     for result, review in zip(results, _reviews(results, reviews)):
@@ -51,11 +53,15 @@ def render_text(results, failures, reviews=None) -> str:
                 given = verdict_of(finding)
                 mark = "" if given.is_pending else f"  〔{given.label}" + (f"：{given.comment}" if given.comment else "") + "〕"
                 out.write(f"  [{finding.rule}] {finding.message}{mark}\n")
+                values = value_text(finding)
+                if values:
+                    out.write(f"      {values}\n")
                 shown = finding.locations[:6]
                 for location in shown:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
                     text = f"原文“{location.text}”" if location.text is not None else ""
-                    out.write(f"      {location.where} {label} {text}".rstrip() + "\n")
+                    other = f"{Path(location.file).name} " if location.file != report.source else ""
+                    out.write(" ".join(x for x in (f"      {other}{location.where}", label, text) if x) + "\n")
                 if len(finding.locations) > len(shown):
                     out.write(f"      ……共{len(finding.locations)}处\n")
         out.write("\n")
@@ -134,3 +140,18 @@ def render_csv(results, failures, reviews=None) -> str:
     for path, reason in failures:
         writer.writerow(unreadable_csv_row(path, reason))
     return out.getvalue()
+
+
+def summary_line(results, unreadable: int = 0, extra: str = "", open_errors: list[int] | None = None) -> str:
+    """One line after a multi-report run: 3 份报告：1 份有错误，1 份有警告，1 份未发现错误或警告；1 份无法读取.
+
+    ``open_errors``: per report, the errors the auditor has not dismissed (the review store); a
+    report whose every error was dismissed counts as having none."""
+    has_error = [bool(n) for n in open_errors] if open_errors is not None else [bool(r.counts["error"]) for r in results]
+    errors = sum(has_error)
+    warnings = sum(1 for r, e in zip(results, has_error) if not e and r.counts["warning"])
+    clean = len(results) - errors - warnings
+    line = f"{len(results) + unreadable} 份报告：{errors} 份有错误，{warnings} 份有警告，{clean} 份未发现错误或警告"
+    if unreadable:
+        line += f"；{unreadable} 份无法读取"
+    return line + (f"；{extra}" if extra else "")

@@ -103,23 +103,70 @@ def _cjk_family() -> list[str]:
 
 def _figure(width: float, height: float) -> "Figure":
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+    # generous padding: where no CJK font is installed the text is measured with a stand-in, and
+    # the browser's CJK glyphs stand a little taller and wider than that
+    return Figure(figsize=(width, height), dpi=100, layout=ConstrainedLayoutEngine(h_pad=0.12, w_pad=0.12))
 
 
 def _style() -> dict[str, Any]:
-    return {"font.family": "sans-serif", "font.sans-serif": _cjk_family(), "axes.unicode_minus": False, "font.size": 9}
+    """Chinese text in the charts wherever they are shown: the installed CJK fonts measure the text,
+    an SVG keeps it as text (svg.fonttype none) and names every CJK font for the browser to choose
+    from; report text (agency names) is never parsed as mathtext (a "$" stays a "$")."""
+    installed = _cjk_family()
+    family = list(dict.fromkeys(installed[:-1] + list(_CJK_FONTS) + ["DejaVu Sans"]))
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": family,
+        "axes.unicode_minus": False,
+        "font.size": 9,
+        "svg.fonttype": "none",
+        "text.parse_math": False,
+        "svg.hashsalt": "xxgk-audit",  # stable ids: the same chart, the same SVG
+    }
+
+
+# how the series of a year chart differ besides colour, so that lines on top of each other stay visible
+_SERIES_STYLES = (("o", "-", 7.5), ("s", "--", 6.0), ("^", "-.", 5.5), ("D", ":", 4.5), ("v", (0, (5, 1, 1, 1)), 5.0), ("P", (0, (1, 1)), 5.0))
+_DODGE = 0.07  # years: series side by side around each year, a point hidden behind another is shifted
+
+
+def svg(fig: "Figure"):
+    """The figure as SVG with its text kept as text (``IPython.display.SVG``): the browser draws the
+    Chinese with its own fonts, so the chart reads right on a server without CJK fonts."""
+    import io
+    import logging
+    import warnings
+
+    import matplotlib
+    from IPython.display import SVG
+
+    buffer = io.StringIO()
+    quiet = logging.getLogger("matplotlib.font_manager")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # the CJK fonts named for the browser need not be installed here
+    try:
+        with matplotlib.rc_context(_style()), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+    finally:
+        quiet.setLevel(level)
+    return SVG(data=buffer.getvalue())
 
 
 def png(fig: "Figure", dpi: int = 110):
-    """The figure as an inline PNG image (``IPython.display.Image``), nothing fetched from anywhere."""
+    """The figure as an inline PNG image (``IPython.display.Image``); its Chinese needs a CJK font
+    on this machine — the overview uses :func:`svg`."""
     import io
+    import logging
     import warnings
 
     import matplotlib
     from IPython.display import Image
 
     buffer = io.BytesIO()
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     with matplotlib.rc_context(_style()), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         fig.savefig(buffer, format="png", dpi=dpi)
@@ -157,7 +204,7 @@ def rule_chart(overview: BatchOverview) -> "Figure | None":
             ax.text(total, y, f" {total}", va="center", fontsize=8)
         ax.set_xlabel("问题数")
         ax.set_title("各规则发现的问题数")
-        ax.legend(loc="lower right", frameon=False)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(0, max(left) * 1.12 + 1)
     return fig
@@ -236,6 +283,8 @@ def series_chart(overview: BatchOverview, max_agencies: int = 6) -> "Figure | No
     """Small multiples: per agency, the key counts over the years."""
     import matplotlib
 
+    from matplotlib.ticker import MaxNLocator
+
     table, _ = year_series(overview, max_agencies)
     if table.empty:
         return None
@@ -244,24 +293,37 @@ def series_chart(overview: BatchOverview, max_agencies: int = 6) -> "Figure | No
     columns = min(3, len(agencies))
     rows = -(-len(agencies) // columns)
     with matplotlib.rc_context(_style()):
-        fig = _figure(3.4 * columns, 2.6 * rows + 0.4)
+        fig = _figure(max(4.8, 3.4 * columns), 2.6 * rows + 0.6)
         axes = fig.subplots(rows, columns, squeeze=False)
         for k, agency in enumerate(agencies):
             ax = axes[k // columns][k % columns]
             part = table.loc[agency]
             years = [int(c.rstrip("年")) for c in part.columns]
-            for label in labels:
-                if label in part.index and part.loc[label].notna().any():
-                    ax.plot(years, part.loc[label].astype("float").tolist(), marker="o", label=label)
+            shown = [label for label in labels if label in part.index and part.loc[label].notna().any()]
+            for n, label in enumerate(labels):
+                if label not in shown:
+                    continue
+                marker, dashes, size = _SERIES_STYLES[n % len(_SERIES_STYLES)]
+                offset = (n - (len(labels) - 1) / 2) * _DODGE
+                ax.plot(
+                    [year + offset for year in years], part.loc[label].astype("float").tolist(), label=label, color=f"C{n}",
+                    marker=marker, markersize=size, markerfacecolor="white" if n % 2 else f"C{n}", linestyle=dashes, linewidth=1.4,
+                )
             ax.set_title(agency, fontsize=9)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
+            ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
             ax.set_xticks(years, [str(y) for y in years])
             ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
             ax.spines[["top", "right"]].set_visible(False)
         for k in range(len(agencies), rows * columns):
             axes[k // columns][k % columns].set_visible(False)
-        handles, names = axes[0][0].get_legend_handles_labels()
-        if handles:
-            fig.legend(handles, names, loc="outside lower center", ncols=len(names), frameon=False)
+        handles, names = {}, []
+        for ax in fig.axes:  # every series drawn anywhere, in the order of the labels
+            for handle, name in zip(*ax.get_legend_handles_labels()):
+                handles.setdefault(name, handle)
+        names = [label for label in labels if label in handles]
+        if names:  # below the charts, in as many columns as the figure is wide enough for
+            fig.legend([handles[n] for n in names], names, loc="outside lower center", ncols=min(len(names), 2 * columns), frameon=False)
         fig.suptitle("各单位关键数字的年度变化")
     return fig
 
@@ -332,8 +394,11 @@ def rule_table(overview: BatchOverview) -> "pd.DataFrame":
 
 
 def break_table(overview: BatchOverview, rules: tuple[str, ...] = BREAK_RULES) -> "pd.DataFrame":
-    """The cross-year breaks (or other cross-report findings) as a table for the memo."""
+    """The cross-year breaks (or other cross-report findings) as a table for the memo; 数值 says
+    what the report says and what it is compared with, in the rule's words (本年度 … 上年度 …)."""
     import pandas as pd
+
+    from .render import values_sentence
 
     part = overview.cross[overview.cross["rule"].isin(rules)]
     order = {rule: n for n, rule in enumerate(rules)}
@@ -346,11 +411,21 @@ def break_table(overview: BatchOverview, rules: tuple[str, ...] = BREAK_RULES) -
             "规则": part["rule"],
             "严重程度": part["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
             "说明": part["message"],
-            "应为": part["expected"],
-            "实际": part["actual"],
-            "差额": part["difference"],
+            "数值": [
+                values_sentence(rule, None, _plain(actual), _plain(expected), _plain(difference))
+                for rule, actual, expected, difference in zip(part["rule"], part["actual"], part["expected"], part["difference"])
+            ],
         }
     ).reset_index(drop=True)
+
+
+def _plain(value):
+    """A number read back from findings.csv as it was written (6.0 -> 6), None for an empty cell."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def pair_table(overview: BatchOverview) -> "pd.DataFrame":
@@ -431,7 +506,7 @@ def show_memo_meta(overview: BatchOverview) -> None:
 __all__ = [
     "BatchOverview", "NotABatchFolder", "load_overview", "resolve_folder", "rule_chart", "agency_rule_matrix", "heatmap",
     "year_series", "series_chart", "status_counts", "review_counts", "report_table", "rule_table", "break_table", "pair_table",
-    "hierarchy_table", "html_table", "memo_meta", "show_memo_meta", "notes_html", "png",
+    "hierarchy_table", "html_table", "memo_meta", "show_memo_meta", "notes_html", "png", "svg",
 ]
 
 

@@ -33,12 +33,21 @@ CHECK_STATUS = {
     "assumed": "未核对（原文数字连写，已按此关系拆分）",
 }
 CHECK_CLASS = {"pass": "xxgk-st-pass", "fail": "xxgk-st-fail", "unknown": "xxgk-st-unknown", "absent": "xxgk-st-absent", "assumed": "xxgk-st-unknown"}
-EQUATIONS = {
-    "T3-BAL": "一 + 二 ＝ （七）总计 + 四",
-    "T3-RESULT-SUM": "（七）总计 ＝ 各项办理结果之和",
-    "T3-ROW-TOTAL": "总计 ＝ 自然人 + 法人或其他组织各列",
-    "T4-SUM": "总计 ＝ 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+# What a finding's numbers mean, the same way round for every rule: ``actual`` is what the report
+# says, ``expected`` what it is checked against (Finding.difference = actual - expected).
+VALUE_LABELS = {
+    "arithmetic": ("报告填写", "按勾稽关系应为"),
+    "TEXT-VS-TABLE": ("文字所述", "表格填写"),
+    "T3-CARRY-CHAIN": ("本年报告填写", "按上年报告“结转下年度”应为"),
+    "T2-VALID-PROGRESSION": ("报告填写", "按上年现行有效件数推算应为"),
+    "YOY-JUMP": ("本年度", "上年度"),
+    "TEXT-REUSE": ("与上年相同的文字比例", "提示阈值"),
+    "T3-FEE-VS-S6": ("文字所述收费通知件数", "表三逾期未缴费件数"),
+    "HIERARCHY-SUM": ("汇总报告填写", "下属报告之和"),
 }
+DEFAULT_VALUE_LABELS = ("报告填写", "核对值")
+MEDIUM = {"html": "网页", "docx": "Word文档"}
+FORMAT_LABELS = {"txt": "文本", "md": "Markdown 文本", "html": "网页（HTML）", "pdf": "PDF", "docx": "Word 文档（DOCX）"}  # said before a table location: 网页第2个表格第5行第3列
 SECTION_TITLES = {
     "info": "报告信息",
     "conclusion": "审核结论",
@@ -48,6 +57,7 @@ SECTION_TITLES = {
     "findings": "发现的问题",
     "appendix": "附录：全部单元格及其出处",
 }
+LOCATION_LIMIT = 6  # location lines shown per finding; the rest are counted
 
 
 def esc(value) -> str:
@@ -100,6 +110,7 @@ class MemoContext:
     review: ReportReview | None = None
     auditor: str = ""
     date: str = ""
+    appendix: bool = False  # the provenance of every cell, after the signature block
 
     def __post_init__(self):
         self.date = self.date or _dt.date.today().isoformat()
@@ -107,6 +118,11 @@ class MemoContext:
     @property
     def report(self):
         return self.result.report
+
+    @property
+    def numbers(self) -> dict[int, int]:
+        """The number of each finding in 发现的问题 (by ``id``), referred to from the tables."""
+        return {id(f): n for n, f in enumerate(self.result.findings, 1)}
 
     def verdict(self, finding: Finding) -> Verdict:
         return self.review.get(finding) if self.review is not None else Verdict()
@@ -126,6 +142,14 @@ def layout_label(report) -> str:
     if report.template is None or report.layout is None:
         return "未识别出表格"
     return f"{report.template}年格式（{report.layout.document_number}）"
+
+
+def format_label(report) -> str:
+    """文本, 网页（HTML）…: a text file is 文本 even when it uses Markdown headings; only a file
+    named .md is called Markdown."""
+    if report.format == "md" and not str(report.source).lower().endswith((".md", ".markdown")):
+        return FORMAT_LABELS["txt"]
+    return FORMAT_LABELS.get(report.format, report.format)
 
 
 def verdict_line(counts: dict[str, int]) -> tuple[str, str]:
@@ -164,7 +188,7 @@ def info_html(ctx: MemoContext) -> str:
         ("报告标题", report.title or "（未识别）"),
         ("格式", layout_label(report)),
         ("文件名", Path(report.source).name),
-        ("文件类型", report.format),
+        ("文件类型", format_label(report)),
         ("SHA-256", report.sha256),
         ("发布日期", report.published or "（未识别）"),
         ("工具版本", f"xxgk-audit {__version__}"),
@@ -260,97 +284,206 @@ def completeness_html(ctx: MemoContext) -> str:
 
 
 def checks_html(ctx: MemoContext) -> str:
+    """The table arithmetic: one line per equation (how many instances pass, fail, cannot be
+    judged), then every instance that fails with what the report printed and what it should be."""
     checks = ctx.result.checks
+    report = ctx.report
     if not checks:
         return _section("checks", '<p class="xxgk-note">没有可核对的等式（未读取到表三、表四）。</p>')
-    tally = defaultdict(int)
+    tally: dict[str, int] = defaultdict(int)
+    per_rule: dict[str, dict[str, list]] = {}
     for check in checks:
         tally[check.status] += 1
+        per_rule.setdefault(check.rule, defaultdict(list))[check.status].append(check)
     summary = "，".join(f"{CHECK_STATUS[s].split('（')[0]} {tally[s]} 项" for s in ("pass", "fail", "unknown", "assumed", "absent") if tally[s])
+    displays = {e.id: e.display for e in report.layout.equations}
     rows = []
-    for number_, check in enumerate(checks, 1):
-        difference = None
-        if check.lhs_sum is not None and check.rhs_sum is not None:
-            difference = check.rhs_sum - check.lhs_sum
+    for rule_id, statuses in per_rule.items():
+        total = sum(len(v) for v in statuses.values())
+        outcome = []
+        for status in ("pass", "fail", "unknown", "assumed", "absent"):
+            items = statuses.get(status, [])
+            if not items:
+                continue
+            text = badge(f"{CHECK_STATUS[status].split('（')[0]} {len(items)}", CHECK_CLASS[status])
+            if status in ("fail", "unknown", "assumed") and len(items) < total:
+                text += " " + esc("、".join(c.subject_label for c in items))
+            outcome.append(text)
         rows.append(
             [
-                f'<td class="xxgk-num">{number_}</td>',
-                f'<span class="xxgk-rule">{esc(check.rule)}</span>',
-                esc(check.subject_label),
-                esc(EQUATIONS.get(check.rule, "")),
-                f'<td class="xxgk-num">{esc(number(check.lhs_sum))}</td>',
-                f'<td class="xxgk-num">{esc(number(check.rhs_sum))}</td>',
-                f'<td class="xxgk-num">{esc(number(difference))}</td>',
-                f'<td class="xxgk-num">{len(check.blanks)}</td>',
-                badge(CHECK_STATUS[check.status], CHECK_CLASS[check.status]),
+                f'<span class="xxgk-rule">{esc(rule_id)}</span>',
+                esc(displays.get(rule_id, "")),
+                f'<td class="xxgk-num">{total}</td>',
+                "<br>".join(outcome),
             ]
         )
-    table = _table(["序号", "规则", "对象", "等式", "左边合计（期望）", "右边合计（实际）", "差额", "空白单元格", "结果"], rows, "xxgk-checks")
+    table = _table(["规则", "等式", "个数", "结果"], rows, "xxgk-checks")
+    failed = [c for c in checks if c.status == "fail"]
+    detail = ""
+    if failed:
+        numbers = ctx.numbers
+        by_cells = {(f.rule, f.cells): f for f in ctx.result.findings}
+        frows = []
+        for check in failed:
+            instance = report.layout.equation_instance(check.rule, check.lhs + check.rhs)
+            finding = by_cells.get((check.rule, check.lhs + check.rhs))
+            printed, computed = _sides(instance, check)
+            frows.append(
+                [
+                    f'<td class="xxgk-num">{numbers.get(id(finding), "")}</td>',
+                    f'<span class="xxgk-rule">{esc(check.rule)}</span>',
+                    esc(check.subject_label),
+                    f'<td class="xxgk-num">{esc(printed)}</td>',
+                    f'<td class="xxgk-num">{esc(computed)}</td>',
+                    f'<td class="xxgk-num">{esc(number(finding.difference) if finding else "")}</td>',
+                ]
+            )
+        detail = "<h3>不通过的等式</h3>" + _table(["问题序号", "规则", "对象", "报告填写", "按勾稽关系应为", "差额"], frows, "xxgk-checks")
     note = '<p class="xxgk-note">空白单元格按未知处理：只有空白单元格无论取何值都无法使等式成立时才判为不通过。</p>'
-    return _section("checks", f"<p>共 {len(checks)} 个等式：{esc(summary)}。</p>{note}{table}")
+    return _section("checks", f"<p>共 {len(checks)} 个等式：{esc(summary)}。</p>{note}{table}{detail}")
+
+
+def _sides(instance, check) -> tuple[str, str]:
+    """(报告填写, 按勾稽关系应为) of a failing equation instance, with the blanks on each side."""
+    lhs = (check.lhs_sum, sum(1 for k in check.lhs if k in check.blanks))
+    rhs = (check.rhs_sum, sum(1 for k in check.rhs if k in check.blanks))
+    printed, computed = (lhs, rhs) if instance is None or instance.printed == "lhs" else (rhs, lhs)
+
+    def text(side, at_least: bool) -> str:
+        total, blanks = side
+        if not blanks:
+            return number(total)
+        return f"{'不少于' if at_least else ''}{number(total)}（另有{blanks}个空白）"
+
+    return text(printed, False), text(computed, True)
+
+
+def value_labels(finding: Finding) -> tuple[str, str]:
+    """(what the report says, what it is checked against) for a finding's ``actual`` / ``expected``."""
+    return rule_value_labels(finding.rule, finding.group)
+
+
+def rule_value_labels(rule: str, group: str | None = None) -> tuple[str, str]:
+    if rule in VALUE_LABELS:
+        return VALUE_LABELS[rule]
+    if group == "arithmetic" or rule.startswith(("T3-", "T4-")):
+        return VALUE_LABELS["arithmetic"]
+    return DEFAULT_VALUE_LABELS
+
+
+def value_text(finding: Finding) -> str:
+    """报告填写 27，按勾稽关系应为 21，差额 6 (the words depend on the rule, the sense never does)."""
+    return values_sentence(finding.rule, finding.group, finding.actual, finding.expected, finding.difference)
+
+
+def values_sentence(rule: str, group: str | None, actual, expected, difference=None) -> str:
+    if expected is None and actual is None:
+        return ""
+    said, against = rule_value_labels(rule, group)
+    parts = [f"{said} {number(actual)}", f"{against} {number(expected)}"]
+    if difference is not None:
+        parts.append(f"差额 {number(difference)}")
+    return "，".join(parts)
+
+
+UNMARKED_RULES = frozenset({"CELL-BLANK"})  # a blank cell is shown as blank: marking it adds nothing
 
 
 def _highlights(result) -> dict[str, list[Finding]]:
     marks: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if finding.severity == "info":
+        if finding.severity == "info" or finding.rule in UNMARKED_RULES:
             continue
         for key in finding.cells:
             marks[key].append(finding)
     return marks
 
 
-def _hover(findings: list[Finding]) -> str:
+def _hover(findings: list[Finding], numbers: dict[int, int]) -> str:
     lines = []
     for f in findings:
-        line = f"{f.rule}（{f.severity_label}）：{f.message}"
-        if f.expected is not None:
-            line += f"；期望 {number(f.expected)}，实际 {number(f.actual)}"
+        line = f"问题{numbers.get(id(f), '')} {f.rule}（{f.severity_label}）：{f.message}"
+        values = value_text(f)
+        if values:
+            line += f"；{values}"
         lines.append(line)
     return "\n".join(lines)
 
 
-def table_styler(report, table: str, marks: dict[str, list[Finding]]):
-    """One table in the official layout as a pandas Styler: failing cells highlighted, hover text."""
-    import pandas as pd
+def _inline_expected(report, finding: Finding, key: str) -> str:
+    """What a marked cell should hold, when the equation's printed side is this one cell."""
+    if finding.group != "arithmetic" or finding.expected is None:
+        return ""
+    instance = report.layout.equation_instance(finding.rule, finding.cells)
+    if instance is None or instance.printed_cells != (key,):
+        return ""
+    blanks = any(report.value(k) is None for k in instance.computed_cells)
+    return f"应为{'≥' if blanks else ''}{number(finding.expected)}"
 
-    frame = report.table_frame(table)
-    keys = frame.attrs["keys"]
-    positions = list(frame.index)
-    classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    hovers = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    for i, position in enumerate(positions):
-        for j, column in enumerate(frame.columns):
-            key = keys.get((position, column))
-            if key is None:
-                continue
-            cell = report.cells.get(key)
-            found = marks.get(key, [])
-            css = []
-            if any(f.severity == "error" for f in found):
-                css.append("xxgk-cell-error")
-            elif found:
-                css.append("xxgk-cell-warning")
-            if cell is not None and cell.status != "number":
-                css.append("xxgk-cell-blank")
-            classes.iat[i, j] = " ".join(css)
-            text = _hover(found)
-            if cell is not None and cell.status != "number":
-                raw = "（空）" if not cell.raw else f"“{cell.raw}”"
-                text = (text + "\n" if text else "") + f"{CELL_STATUS.get(cell.status, cell.status)}：原文{raw}"
-            if text:
-                hovers.iat[i, j] = esc(text)
-    if frame.columns.nlevels == 1 or table == "t2":  # one header row: plain labels, not 1-tuples
-        frame = frame.copy()
-        frame.columns = [c[-1] if isinstance(c, tuple) else c for c in frame.columns]
-        classes.columns = hovers.columns = frame.columns
-    styler = frame.style.format(_format_value, na_rep="—", escape="html")
-    styler = styler.hide(axis="index", names=True)
-    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-    styler = styler.set_td_classes(classes).set_table_attributes('class="xxgk-frame"')
-    if hovers.to_numpy().any():
-        styler = styler.set_tooltips(hovers, as_title_attribute=True)
-    return styler
+
+def _value_cell(report, cell_spec, marks, numbers) -> str:
+    """One value cell of a table in the official layout: the value as read, highlighted when a
+    finding names it, the finding numbers as small references, and what it should be (print)."""
+    key = cell_spec.key
+    cell = report.cells.get(key)
+    found = marks.get(key, [])
+    css = ["xxgk-v"]
+    if any(f.severity == "error" for f in found):
+        css.append("xxgk-cell-error")
+    elif found:
+        css.append("xxgk-cell-warning")
+    hover = _hover(found, numbers)
+    if cell is None or cell.status == "missing":
+        css.append("xxgk-cell-missing")
+        shown = "缺"
+        hover = (hover + "\n" if hover else "") + "报告中缺少此行"
+    elif cell.status == "number":
+        shown = esc(_format_value(cell.value))
+    else:
+        css.append("xxgk-cell-blank")
+        raw = (cell.raw or "").strip()
+        shown = esc(raw[:12] + ("…" if len(raw) > 12 else "")) if raw else "空白"
+        hover = (hover + "\n" if hover else "") + f"{CELL_STATUS.get(cell.status, cell.status)}：原文" + (f"“{raw}”" if raw else "为空")
+    refs = ""
+    inline = []
+    for f in found:
+        if id(f) in numbers:
+            refs += f'<sup class="xxgk-ref">{numbers[id(f)]}</sup>'
+        expected = _inline_expected(report, f, key)
+        if expected and expected not in inline:
+            inline.append(expected)
+    extra = "".join(f'<span class="xxgk-inline xxgk-print-only">{esc(t)}</span>' for t in inline)
+    span = f' colspan="{cell_spec.colspan}"' if cell_spec.colspan > 1 else ""
+    title = f' title="{esc(hover)}"' if hover else ""
+    return f'<td class="{" ".join(css)}"{span}{title}>{shown}{refs}{extra}</td>'
+
+
+def _spans(cell) -> str:
+    return (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+
+
+def official_table_html(report, table: str, marks: dict[str, list[Finding]], numbers: dict[int, int] | None = None) -> str:
+    """One table in the printed form of the official template (:mod:`xxgk_audit.grid`)."""
+    from .grid import table_grid
+
+    numbers = numbers or {}
+    grid = table_grid(report.layout, table)
+    head, body = [], []
+    for n, row in enumerate(grid.rows):
+        cells = []
+        for cell in row.cells:
+            if cell.role == "value":
+                cells.append(_value_cell(report, cell, marks, numbers))
+            elif cell.role == "na":
+                cells.append(f'<td class="xxgk-cell-na"{_spans(cell)} title="格式中无此栏"></td>')
+            else:
+                css = {"corner": "xxgk-corner", "block": "xxgk-block", "head": "xxgk-head", "label": f"xxgk-label xxgk-l{cell.level}"}[cell.role]
+                tag = "td" if cell.role == "label" else "th"
+                cells.append(f'<{tag} class="{css}"{_spans(cell)}>{esc(cell.text)}</{tag}>')
+        html_row = "<tr>" + "".join(cells) + "</tr>"
+        (head if n < grid.head_rows else body).append(html_row)
+    thead = f"<thead>{''.join(head)}</thead>" if head else ""
+    return f'<table class="xxgk-frame xxgk-official xxgk-{esc(table)}" data-table="{esc(table)}">{thead}<tbody>{"".join(body)}</tbody></table>'
 
 
 def _format_value(value) -> str:
@@ -361,39 +494,153 @@ def _format_value(value) -> str:
 
 def tables_html(ctx: MemoContext) -> str:
     report = ctx.report
-    marks = _highlights(ctx.result)
-    parts = [
-        '<p class="xxgk-legend xxgk-note"><span><span class="xxgk-badge xxgk-sev-error">红色</span> 错误涉及的单元格</span>'
-        '<span><span class="xxgk-badge xxgk-sev-warning">黄色</span> 警告涉及的单元格</span>'
-        "<span>“—” 空白或无法读取（按未知处理）</span><span>鼠标悬停可查看规则和期望值</span></p>"
-    ]
     if report.layout is None:
         return _section("tables", '<p class="xxgk-note">未识别出表格。</p>')
+    marks = _highlights(ctx.result)
+    numbers = ctx.numbers
+    from .grid import table_grid
+
+    has_na = any(c.role == "na" for t in report.layout.tables for r in table_grid(report.layout, t).rows for c in r.cells)
+    legend = [
+        '<span><span class="xxgk-swatch xxgk-cell-error"></span>错误涉及的单元格</span>',
+        '<span><span class="xxgk-swatch xxgk-cell-warning"></span>警告涉及的单元格</span>',
+        '<span><span class="xxgk-swatch xxgk-cell-blank">空白</span>报告未填数字（空白、“—”“/”“无”，按未知处理）</span>',
+    ]
+    if has_na:
+        legend.append('<span><span class="xxgk-swatch xxgk-cell-na"></span>格式中无此栏</span>')
+    legend.append('<span>单元格右上角的小号数字是“发现的问题”中的序号</span>')
+    legend.append('<span class="xxgk-screen-only">鼠标悬停在单元格上可查看规则、报告填写的数值和按勾稽关系应为的数值</span>')
+    legend.append('<span class="xxgk-print-only">“应为”是按勾稽关系计算的数值</span>')
+    parts = [f'<p class="xxgk-legend xxgk-note">{"".join(legend)}</p>']
     for key, spec in report.layout.tables.items():
         status = report.tables.get(key, "missing")
-        parts.append(f"<h3>{esc(spec.name)}</h3>")
+        parts.append(f"<h3>{esc(spec.name)}　{esc(report.layout.section(spec.section).label)}</h3>")
         if status != "found":
             parts.append(f'<p>{badge(TABLE_STATUS.get(status, status), "xxgk-st-missing")} 该表未能读取，见“发现的问题”。</p>')
             continue
-        parts.append(table_styler(report, key, marks).to_html())
+        parts.append(f'<div class="xxgk-table-wrap">{official_table_html(report, key, marks, numbers)}</div>')
     return _section("tables", "".join(parts))
 
 
-def location_html(finding: Finding, limit: int = 8) -> str:
-    items = []
-    for location in finding.locations[:limit]:
-        labels = "".join(f"“{esc(x)}”" for x in (location.row_label, location.column_label) if x)
-        quote = f' 原文<span class="xxgk-quote">{esc(location.text)}</span>' if location.text is not None else ""
-        items.append(f"<li>{esc(Path(location.file).name)} {esc(location.where)} {labels}{quote}</li>")
-    if len(finding.locations) > limit:
-        items.append(f"<li>……共 {len(finding.locations)} 处</li>")
-    return f'<ul class="xxgk-locations">{"".join(items)}</ul>' if items else '<span class="xxgk-note">（无单元格位置）</span>'
+# -- locations ---------------------------------------------------------------------------------
+
+def _ranges(numbers: Iterable[int]) -> str:
+    """4–7、9、11–28"""
+    values = sorted(set(numbers))
+    parts, start = [], None
+    for i, value in enumerate(values):
+        if start is None:
+            start = value
+        if i + 1 == len(values) or values[i + 1] != value + 1:
+            parts.append(str(start) if start == value else f"{start}–{value}")
+            start = None
+    return "、".join(parts)
+
+
+def _medium(location, report) -> str:
+    if report is not None and location.file == report.source and location.table_no is not None and location.page is None:
+        return MEDIUM.get(report.format, "")
+    return ""
+
+
+def _heading_of(location, report) -> str | None:
+    """The section heading above a cell's table, as printed (the nearest heading an auditor sees)."""
+    if report is None or location.cell is None or location.file != report.source or report.layout is None:
+        return None
+    spec = report.layout.cells.get(location.cell)
+    if spec is None:
+        return None
+    hit = report.sections.get(report.layout.tables[spec.table].section)
+    return hit.title if hit else None
+
+
+def _quote(text: str | None) -> str:
+    if text is None:
+        return ""
+    if not text.strip():
+        return ' 原文为空'
+    return f' 原文<span class="xxgk-quote">{esc(text)}</span>'
+
+
+def _row_place(location) -> str:
+    from .document import place
+
+    if location.table_no is not None and location.row_no is not None:
+        return place(None, location.page, location.table_no, location.row_no)
+    return place(location.line, location.page)
+
+
+def location_lines(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -> list[str]:
+    """The places a finding points to, compactly: one line per printed row; rows of the same table
+    whose cells say the same (the blanks of CELL-BLANK) merge into one line with row ranges."""
+    groups: dict[tuple, list] = {}
+    for location in finding.locations:
+        by_row = location.row_no if location.table_no is not None else location.line
+        key = (location.file, location.page, location.table_no, by_row if by_row is not None else id(location))
+        groups.setdefault(key, []).append(location)
+    merged: dict[tuple, list[list]] = {}
+    for key, items in groups.items():
+        file, page, table_no, row = key
+        texts = {(loc.text or "").strip() for loc in items}
+        columns = tuple(sorted(loc.col_no for loc in items if loc.col_no is not None))
+        mergeable = len(texts) == 1 and len(columns) == len(items) and isinstance(row, int) and all(loc.cell for loc in items)
+        bucket = (file, page, table_no, columns, texts.pop()) if mergeable else key
+        merged.setdefault(bucket, []).append(items)
+    lines = []
+    heading = None
+    first_table_line = None
+    tables = {(loc.file, loc.table_no) for loc in finding.locations if loc.table_no is not None and loc.page is None}
+    if len(tables) == 1:
+        heading = next((h for h in (_heading_of(loc, report) for loc in finding.locations) if h), None)
+    for bucket, rows in merged.items():
+        first = rows[0][0]
+        if first_table_line is None and first.table_no is not None:
+            first_table_line = len(lines)
+        name = esc(Path(first.file).name) if report is None or first.file != report.source else ""
+        prefix = (name + " " if name else "") + esc(_medium(first, report))
+        if len(rows) > 1:  # several printed rows, the same columns and text: one line
+            row_numbers = [r[0].row_no if r[0].table_no is not None else r[0].line for r in rows]
+            if first.table_no is not None:
+                where = ("" if first.page is None else f"第{first.page}页") + f"第{first.table_no}个表格第{_ranges(row_numbers)}行"
+            else:
+                where = f"第{_ranges(row_numbers)}行"
+            where += f"第{_ranges(bucket[3])}列" if bucket[3] else ""
+            cells = sum(len(r) for r in rows)
+            labels = "".join(f"“{esc(x)}”" for x in dict.fromkeys(loc.column_label for r in rows for loc in r if loc.column_label))
+            lines.append(f"{prefix}{esc(where)}（{len(rows)}行{cells}格）{labels}{_quote(first.text) if first.text is not None else ''}".replace("原文为空", "原文均为空").replace("原文<", "原文均为<", 1))
+            continue
+        items = rows[0]
+        if len(items) == 1:
+            loc = items[0]
+            labels = "".join(f"“{esc(x)}”" for x in (loc.row_label, loc.column_label) if x)
+            lines.append(prefix + " ".join(x for x in (esc(loc.where), labels) if x) + _quote(loc.text))
+            continue
+        row_label = next((loc.row_label for loc in items if loc.row_label), None)
+        cells = "；".join(
+            f"{esc(f'第{loc.col_no}列') if loc.col_no is not None else ''}{('“' + esc(loc.column_label) + '”') if loc.column_label else ''}{_quote(loc.text)}"
+            for loc in items
+        )
+        lines.append(f"{prefix}{esc(_row_place(first))} {('“' + esc(row_label) + '”：') if row_label else ''}{cells}")
+    if heading and first_table_line is not None:
+        lines.insert(first_table_line, f'<span class="xxgk-note">以下位于“{esc(heading)}”之下的表格</span>')
+    if len(lines) > limit + 1:
+        hidden = len(lines) - limit
+        lines = lines[:limit] + [f"……另有 {hidden} 处（共 {len(finding.locations)} 个位置）"]
+    return lines
+
+
+def location_html(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -> str:
+    lines = location_lines(finding, report, limit)
+    if not lines:
+        return '<span class="xxgk-note">（无单元格位置）</span>'
+    return f'<ul class="xxgk-locations">{"".join(f"<li>{line}</li>" for line in lines)}</ul>'
 
 
 def message_html(finding: Finding) -> str:
     text = esc(finding.message)
-    if finding.expected is not None or finding.actual is not None:
-        text += f'<br><span class="xxgk-note">期望 {esc(number(finding.expected))}，实际 {esc(number(finding.actual))}，差额 {esc(number(finding.difference))}</span>'
+    values = value_text(finding)
+    if values:
+        text += f'<br><span class="xxgk-values">{esc(values)}</span>'
     return text
 
 
@@ -406,7 +653,7 @@ def verdict_html(verdict: Verdict) -> str:
     return html_
 
 
-def finding_cells(number_: int, finding: Finding, new: bool = False) -> list[str]:
+def finding_cells(number_: int, finding: Finding, report=None, new: bool = False) -> list[str]:
     """序号, 级别, 规则, 问题, 原文与位置 of one finding (cells of the findings table); ``new``: a
     finding that the earlier versions of a re-published report did not have."""
     return [
@@ -414,23 +661,34 @@ def finding_cells(number_: int, finding: Finding, new: bool = False) -> list[str
         badge(finding.severity_label, "xxgk-sev-" + finding.severity) + (" " + badge("新", "xxgk-new") if new else ""),
         f'<span class="xxgk-rule">{esc(finding.rule)}</span>' + f'<br><span class="xxgk-note">{esc(GROUP_LABELS.get(finding.group, finding.group))}</span>',
         message_html(finding),
-        location_html(finding),
+        location_html(finding, report),
     ]
 
 
-def finding_row(number_: int, finding: Finding, verdict: Verdict, new: bool = False) -> list[str]:
-    return finding_cells(number_, finding, new) + [verdict_html(verdict)]
+def finding_row(number_: int, finding: Finding, verdict: Verdict, report=None, new: bool = False) -> list[str]:
+    return finding_cells(number_, finding, report, new) + [verdict_html(verdict)]
 
 
 FINDING_HEAD = ["序号", "级别", "规则", "问题", "原文与位置", "审核意见"]
+# one set of column widths for the memo's findings table and the app's rows, so they line up
+FINDING_COLGROUP = '<colgroup><col class="xxgk-c-num"><col class="xxgk-c-sev"><col class="xxgk-c-rule"><col class="xxgk-c-msg"><col class="xxgk-c-loc"><col class="xxgk-c-verdict"></colgroup>'
+
+
+def findings_table(rows: list[list[str]], head: list[str] = FINDING_HEAD, with_head: bool = True) -> str:
+    """The findings table with fixed column widths (shared with the app's rows)."""
+    colgroup = FINDING_COLGROUP if len(head) == len(FINDING_HEAD) else FINDING_COLGROUP.replace('<col class="xxgk-c-verdict">', "")
+    thead = "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead>" if with_head else ""
+    body = "".join("<tr>" + "".join(cell if cell.startswith("<td") else f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="xxgk-table xxgk-findings">{colgroup}{thead}<tbody>{body}</tbody></table>'
 
 
 def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> str:
     findings = ctx.result.findings if findings is None else findings
     if not findings:
         return _section("findings", "<p>未发现问题。</p>")
-    rows = [finding_row(n, f, ctx.verdict(f), ctx.is_new(f)) for n, f in enumerate(findings, 1)]
-    body = _table(FINDING_HEAD, rows, "xxgk-findings")
+    numbers = ctx.numbers
+    rows = [finding_row(numbers.get(id(f), n), f, ctx.verdict(f), ctx.report, ctx.is_new(f)) for n, f in enumerate(findings, 1)]
+    body = findings_table(rows)
     if ctx.review is not None:
         stale = ctx.review.stale(ctx.result.findings)
         if stale:
@@ -438,45 +696,86 @@ def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> st
     return _section("findings", body)
 
 
+# -- the appendix: every cell and where it was read ------------------------------------------------
+
+def cell_labels(layout, key: str) -> tuple[str, str, str]:
+    """(表, 行, 列) of a cell in the words of the format: (表二 第二十条第（一）项, 规章, 本年制发件数),
+    (表三, （三）不予公开 1.属于国家秘密, 商业企业), (表四, 行政诉讼·复议后起诉, 总计)."""
+    spec = layout.cells.get(key)
+    if spec is None:
+        return ("", "", "")
+    table = layout.tables[spec.table]
+    block = next((b for b in table.blocks if b.key == spec.block), None)
+    column = next((c for c in block.columns if c.key == spec.column), None) if block else None
+    if not spec.row_label:  # 表四: one unlabeled row; the header path names the cell
+        *groups, outcome = [p for p in (column.path if column else ()) if p]
+        return (table.name, "·".join(groups), outcome)
+    name = f"{table.name} {block.header}" if block is not None and block.header and len(table.blocks) > 1 else table.name
+    rows = {r.label: r for r in block.rows} if block else {}
+    row = rows.get(spec.row_label)
+    parent = rows.get(row.group) if row is not None and row.group else None
+    row_label = f"{parent.label} {spec.row_label}" if parent is not None and parent.group else spec.row_label
+    return (name, row_label, spec.column_label)
+
+
 def appendix_html(ctx: MemoContext) -> str:
-    from .rules.structure import describe
-
     report = ctx.report
-    if not report.cells:
+    if not report.cells or report.layout is None:
         return _section("appendix", '<p class="xxgk-note">没有读取到表格单元格。</p>')
-    rows = []
-    for key, cell in report.cells.items():
-        source = cell.source
-        where = source.where if source is not None else "位置不详"
-        rows.append(
-            [
-                esc(describe(report.layout, key)),
-                f"<code>{esc(key)}</code>",
-                f'<td class="xxgk-num">{esc(number(cell.value))}</td>',
-                esc(CELL_STATUS.get(cell.status, cell.status)),
-                f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "",
-                esc(where),
-                esc(source.row_label if source else ""),
-                esc(source.column_label if source else ""),
-                esc(cell.note or ""),
-            ]
-        )
-    table = _table(["单元格", "键", "值", "状态", "原文", "位置", "报告中的行标签", "报告中的列标签", "备注"], rows, "xxgk-appendix")
-    return _section("appendix", f'<p class="xxgk-note">文件：{esc(Path(report.source).name)}（SHA-256 {esc(report.sha256)}）</p>{table}')
+    medium = MEDIUM.get(report.format, "")
+    parts = [f'<p class="xxgk-note">文件：{esc(Path(report.source).name)}（SHA-256 {esc(report.sha256)}）。“位置”是数字在原文中的位置；“原文”是原文中该单元格的文字。</p>']
+    for table_key, table in report.layout.tables.items():
+        cells = [c for c in report.cells.values() if c.key.startswith(table_key + ".")]
+        if not cells:
+            continue
+        rows = []
+        for cell in cells:
+            name, row_label, column_label = cell_labels(report.layout, cell.key)
+            block = name.removeprefix(table.name).strip()  # 表二's block: 第二十条第（一）项
+            shown_row = f"{block} {row_label}" if block else row_label
+            source = cell.source
+            where = (medium if source is not None and source.table_no is not None and source.page is None else "") + (source.where if source is not None else "位置不详")
+            notes = []
+            if source is not None and source.row_label and cosmetic_differs(source.row_label, row_label.split(" ")[-1]):
+                notes.append(f"行标签印为“{source.row_label}”")
+            if cell.note:
+                notes.append(cell.note)
+            rows.append(
+                [
+                    esc(shown_row),
+                    esc(column_label),
+                    f'<td class="xxgk-num">{esc(number(cell.value))}</td>',
+                    esc(CELL_STATUS.get(cell.status, cell.status)),
+                    esc(where),
+                    f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "",
+                    esc("；".join(notes)),
+                ]
+            )
+        parts.append(f"<h3>{esc(table.name)}</h3>" + _table(["行", "列", "值", "状态", "位置", "原文", "备注"], rows, "xxgk-appendix"))
+    return _section("appendix", "".join(parts))
 
 
-def memo_sections(ctx: MemoContext) -> list[tuple[str, str]]:
-    """The memo top to bottom: (section key, HTML)."""
-    return [
+def cosmetic_differs(printed: str, official: str) -> bool:
+    from .parse.labels import cosmetic
+
+    return cosmetic(printed) != cosmetic(official)
+
+
+def memo_sections(ctx: MemoContext, appendix: bool | None = None) -> list[tuple[str, str]]:
+    """The memo top to bottom: (section key, HTML); the appendix only when asked for."""
+    sections = [
         ("info", info_html(ctx)),
         ("conclusion", conclusion_html(ctx)),
         ("completeness", completeness_html(ctx)),
         ("checks", checks_html(ctx)),
         ("tables", tables_html(ctx)),
         ("findings", findings_html(ctx)),
-        ("appendix", appendix_html(ctx)),
     ]
+    if ctx.appendix if appendix is None else appendix:
+        sections.append(("appendix", appendix_html(ctx)))
+    return sections
 
 
 def error_html(path: str, reason: str, what: str = "无法读取报告") -> str:
-    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">{esc(what)} {esc(Path(str(path)).name)}：{esc(reason)}</p>', "报告信息")
+    named = f"{esc(what)} {esc(Path(str(path)).name)}：" if path else ""
+    return _section("info", f'<p class="xxgk-conclusion xxgk-sev-error">{named}{esc(reason)}</p>', "报告信息")

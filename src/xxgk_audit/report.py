@@ -28,10 +28,13 @@ class Source:
     column_label: str | None = None
     text: str | None = None
     column: int | None = None  # character offset in the line, for cells cut out of running text
+    table_no: int | None = None  # the table, row and grid column as a reader counts them (HTML, DOCX, PDF)
+    row_no: int | None = None
+    col_no: int | None = None
 
     @property
     def where(self) -> str:
-        return place(self.line, self.page)
+        return place(self.line, self.page, self.table_no, self.row_no, self.col_no)
 
 
 @dataclass(slots=True)

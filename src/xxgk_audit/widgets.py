@@ -3,8 +3,12 @@
 Choose a report (a list over ``data/`` and ``reports/inbox/``, a path field, an upload), read the
 memo's sections, filter the findings by severity and group, give each finding a verdict and a
 comment (saved at once in the review store, :mod:`xxgk_audit.store`, under the report's identity and
-the finding's fingerprint, with the auditor's name), and export the memo. Every text from a report
-is shown through the escaped fragments of :mod:`xxgk_audit.render`.
+the finding's fingerprint, with the auditor's name), and export the memo as HTML and PDF. Every
+text from a report is shown through the escaped fragments of :mod:`xxgk_audit.render`.
+
+The app remembers the report last opened and the auditor's name (:mod:`xxgk_audit.settings`), so a
+reloaded page comes back where it was. An upload is read before it is kept: a file that cannot be
+read never enters the inbox and leaves the open report, the picker and the export as they were.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+import uuid
 from pathlib import Path
 from typing import Iterable
 
@@ -19,6 +24,7 @@ import ipywidgets as w
 import traitlets
 
 from . import fastimport  # noqa: F401 - keeps the memo export's nbformat import fast
+from . import load_report
 from .errors import InputError
 from .findings import GROUP_LABELS, SEVERITY_LABELS, Finding
 from .notebook import LoadedAudit, load_audit, memo_notebook
@@ -32,12 +38,14 @@ from .render import (
     conclusion_html,
     esc,
     finding_cells,
+    findings_table,
     info_html,
     memo_sections,
     style_html,
     tables_html,
 )
 from .review import VERDICTS, ReviewStore, StoreError, store_path
+from .settings import load_settings, save_settings
 
 NO_CHOICE = ("（请选择报告）", "")
 SEVERITY_OPTIONS = [("全部", "all")] + [(label, key) for key, label in SEVERITY_LABELS.items()]
@@ -96,10 +104,10 @@ class FindingRow(w.VBox):
         self.add_class("xxgk-finding-row")
 
     def _html(self, number: int) -> str:
-        cells = finding_cells(number, self.finding, self._app.loaded.review.is_new(self.finding))
-        head = "".join(f"<th>{esc(h)}</th>" for h in FINDING_HEAD[:-1])
-        body = "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells)
-        return f'<div class="xxgk-app"><table class="xxgk-table xxgk-findings" style="width:100%"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table></div>'
+        """The finding as a row of the findings table: the same fixed columns as the header above it."""
+        loaded = self._app.loaded
+        cells = finding_cells(number, self.finding, loaded.report, loaded.review.is_new(self.finding))
+        return f'<div class="xxgk-app">{findings_table([cells], FINDING_HEAD[:-1], with_head=False)}</div>'
 
     def _save(self, change) -> None:
         """Save what changed (the verdict or the comment): a value another auditor changed meanwhile
@@ -126,6 +134,7 @@ class AuditApp(w.VBox):
         report_path=None,
         prior_paths: Iterable = (),
         auditor: str = "",
+        appendix: bool = False,
         *,
         review_dir: str | os.PathLike | None = None,
         store: str | os.PathLike | ReviewStore | None = None,
@@ -141,6 +150,10 @@ class AuditApp(w.VBox):
         self.loaded: LoadedAudit | None = None
         self.rows: list[FindingRow] = []
         self.last_export: Path | None = None
+        saved = load_settings(self.folder)
+        auditor = auditor or saved.auditor
+        if not report_path and saved.last_report and Path(saved.last_report).is_file():
+            report_path = saved.last_report  # a reloaded page comes back to the report it showed
 
         self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices() if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
         self.path_field = w.Text(placeholder="或输入报告文件的路径，按回车或点“打开”", description="路径", continuous_update=False, layout=w.Layout(width="60%"))
@@ -152,10 +165,13 @@ class AuditApp(w.VBox):
         self.group_filter = w.ToggleButtons(options=GROUP_OPTIONS, value="all", description="类别", style={"button_width": "9em"})
         self.sections = {key: w.HTML(layout=WIDE) for key in ("info", "conclusion", "completeness", "checks", "tables")}
         self.findings_title = w.HTML()
+        self.findings_head = w.HTML(layout=WIDE)  # the column heads, right above the rows
         self.findings_box = w.VBox(layout=WIDE)
         self.appendix = w.Accordion(children=[w.HTML()], selected_index=None)
         self.appendix.set_title(0, "附录：全部单元格及其出处")
-        self.export_button = w.Button(description="导出备忘录", button_style="primary", tooltip="生成 HTML 审核备忘录")
+        self.with_appendix = w.Checkbox(value=bool(appendix), description="备忘录附上全部单元格及其出处（附录）", indent=False, layout=w.Layout(width="auto"))
+        self.export_button = w.Button(description="导出备忘录", button_style="primary", tooltip="生成 HTML 审核备忘录", disabled=True)
+        self.pdf_button = w.Button(description="导出 PDF", tooltip="生成 HTML 备忘录并打印为 A4 PDF", disabled=True)
         self.export_link = w.HTML()
 
         self.picker.observe(self._on_pick, names="value")
@@ -164,8 +180,9 @@ class AuditApp(w.VBox):
         self.upload.observe(self._on_upload, names="value")
         self.severity_filter.observe(lambda _: self.apply_filters(), names="value")
         self.group_filter.observe(lambda _: self.apply_filters(), names="value")
-        self.auditor.observe(lambda _: self.refresh_info(), names="value")
+        self.auditor.observe(self._on_auditor, names="value")
         self.export_button.on_click(lambda _: self.export())
+        self.pdf_button.on_click(lambda _: self.export(pdf=True))
 
         chooser = w.VBox([w.HTML("<b>选择要审核的报告</b>"), w.HBox([self.picker]), w.HBox([self.path_field, self.open_button]), w.HBox([self.upload, self.auditor])])
         s = self.sections
@@ -182,9 +199,11 @@ class AuditApp(w.VBox):
                 self.findings_title,
                 w.HBox([self.severity_filter]),
                 w.HBox([self.group_filter]),
+                self.findings_head,
                 self.findings_box,
                 self.appendix,
-                w.HBox([self.export_button, self.export_link]),
+                self.with_appendix,
+                w.HBox([self.export_button, self.pdf_button, self.export_link]),
             ],
             layout=WIDE,
         )
@@ -197,17 +216,32 @@ class AuditApp(w.VBox):
         if change["new"]:
             self.open_report(change["new"])
 
+    @property
+    def folder(self) -> Path:
+        """Where verdicts, memos and the app's settings are kept."""
+        return self.review_dir or out_dir()
+
     def _on_upload(self, change) -> None:
         files = change["new"]
         if not files:
             return
         item = files[0]
         name = Path(str(item["name"])).name or "upload.txt"
+        self.upload.value = ()  # ready for the next upload
         folder = inbox_dir()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / name
-        target.write_bytes(bytes(item["content"]))
-        self.upload.value = ()  # ready for the next upload
+        # audited under a hidden name first: only a readable report is kept in the inbox
+        trial = folder / f".{uuid.uuid4().hex}.uploading{Path(name).suffix}"
+        trial.write_bytes(bytes(item["content"]))
+        try:
+            load_report(str(trial))
+        except InputError as exc:
+            trial.unlink(missing_ok=True)
+            kept = f"仍显示 {esc(Path(self.loaded.report.source).name)}。" if self.loaded is not None else ""
+            self._error(f"上传的文件 {esc(name)} 无法读取：{esc(exc.reason)}。该文件未加入待审核的报告。{kept}")
+            return
+        trial.replace(target)
         self.refresh_choices()
         self.open_report(str(target))
 
@@ -231,7 +265,7 @@ class AuditApp(w.VBox):
     def open_store(self) -> ReviewStore:
         """The review store, opened once (legacy ``*.review.json`` files are imported then)."""
         if self.store is None:
-            self.store = ReviewStore(store_path(self._store_arg, self.review_dir or out_dir()))
+            self.store = ReviewStore(store_path(self._store_arg, self.folder))
             self.notices = list(self.store.messages)
         return self.store
 
@@ -239,7 +273,8 @@ class AuditApp(w.VBox):
         self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">{esc(text)}</p></div>'
 
     def open_report(self, report_path) -> bool:
-        """Load and audit ``report_path``; on an unreadable file show why and keep nothing."""
+        """Load and audit ``report_path``; on an unreadable file show why and show nothing else:
+        the picker says no report is chosen and there is nothing to export."""
         if not report_path:
             return False
         try:
@@ -248,18 +283,21 @@ class AuditApp(w.VBox):
             self.loaded = None
             self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
             self._clear()
+            self._select("")
             return False
         try:
-            self.loaded = load_audit(report_path, self.prior_paths, self.review_dir or out_dir(), store=store)
+            self.loaded = load_audit(report_path, self.prior_paths, self.folder, store=store)
         except StoreError as exc:
             self.loaded = None
             self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
             self._clear()
+            self._select("")
             return False
         except InputError as exc:
             self.loaded = None
-            self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">无法读取报告：{esc(exc.reason)}</p></div>'
+            self._error(f"无法读取报告：{esc(exc.reason)}")
             self._clear()
+            self._select("")
             return False
         self.status.value = "".join(f'<p class="xxgk-note">{esc(n)}</p>' for n in self.notices)
         self.notices = []
@@ -267,21 +305,40 @@ class AuditApp(w.VBox):
         self._sync_picker(self.loaded.report.source)
         self.path_field.value = ""
         self.render()
+        save_settings(self.folder, last_report=str(Path(self.loaded.report.source).resolve()))
         return True
+
+    def _error(self, message_html: str) -> None:
+        self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">{message_html}</p></div>'
+
+    def _select(self, value: str) -> None:
+        self.picker.unobserve(self._on_pick, names="value")
+        self.picker.value = value if any(v == value for _, v in self.picker.options) else ""
+        self.picker.observe(self._on_pick, names="value")
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.export_button.disabled = self.pdf_button.disabled = self.loaded is None
+
+    def _on_auditor(self, change) -> None:
+        self.refresh_info()
+        save_settings(self.folder, auditor=change["new"].strip())
 
     def _clear(self) -> None:
         for widget in self.sections.values():
             widget.value = ""
         self.findings_title.value = ""
+        self.findings_head.value = ""
         self.findings_box.children = ()
         self.rows = []
         self.appendix.children[0].value = ""
         self.export_link.value = ""
+        self._sync_buttons()
 
     # -- showing it ----------------------------------------------------------------------------
     @property
     def context(self) -> MemoContext:
-        return MemoContext(self.loaded.result, self.loaded.review, self.auditor.value.strip())
+        return MemoContext(self.loaded.result, self.loaded.review, self.auditor.value.strip(), appendix=self.with_appendix.value)
 
     def render(self) -> None:
         ctx = self.context
@@ -294,6 +351,7 @@ class AuditApp(w.VBox):
         self.rows = [FindingRow(n, f, self) for n, f in enumerate(ctx.result.findings, 1)]
         self.findings_box.children = tuple(self.rows)
         self.apply_filters()
+        self._sync_buttons()
 
     def refresh_info(self) -> None:
         if self.loaded is not None:
@@ -313,6 +371,8 @@ class AuditApp(w.VBox):
         total = len(self.rows)
         note = "未发现问题。" if not total else f"显示 {shown} / {total} 项。为每一项选择审核意见并填写说明，意见会自动保存。"
         self.findings_title.value = f'<section class="xxgk-section"><h2>发现的问题</h2><p class="xxgk-note">{esc(note)}</p></section>'
+        # the column heads once, with the rows' fixed columns and their frame's inner width
+        self.findings_head.value = f'<div class="xxgk-app xxgk-findings-head">{findings_table([], FINDING_HEAD[:-1])}</div>' if shown else ""
 
     def visible_findings(self) -> list[Finding]:
         return [row.finding for row in self.rows if row.layout.display != "none"]
@@ -324,21 +384,35 @@ class AuditApp(w.VBox):
         raise KeyError(finding_or_rule)
 
     # -- the memo ------------------------------------------------------------------------------
-    def export(self) -> Path | None:
-        """Write ``<out dir>/<report stem>.html`` through the memo exporter and show a link."""
+    def export(self, pdf: bool = False) -> Path | None:
+        """Write ``<out dir>/<report stem>.html`` through the memo exporter (and with ``pdf`` the
+        same memo printed to ``.pdf``) and show links to them."""
         if self.loaded is None:
             self.export_link.value = '<span class="xxgk-note">请先选择报告。</span>'
             return None
         from .memo import render_memo
 
-        folder = self.review_dir or out_dir()
+        folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{Path(self.loaded.report.source).stem}.html"
         text = render_memo(memo_notebook(self.context))
-        target.write_text(text, encoding="utf-8")
+        partial = target.with_name(target.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
         self.last_export = target
-        self.export_link.value = _link_html(target, text)
-        return target
+        link = _link_html(target, text.encode("utf-8"), "text/html;charset=utf-8", "备忘录")
+        if pdf:
+            from .printing import PdfUnavailable, html_to_pdf
+
+            try:
+                printed = html_to_pdf(target)
+            except PdfUnavailable as exc:
+                link += f' <span class="xxgk-sev-error">{esc(exc.reason)}</span>'
+            else:
+                self.last_export = printed
+                link += "<br>" + _link_html(printed, printed.read_bytes(), "application/pdf", "PDF")
+        self.export_link.value = link
+        return self.last_export
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget, plus the static memo as text/html for saved notebooks and exporters."""
@@ -353,15 +427,15 @@ def _who(verdict) -> str:
     return " · ".join(x for x in (verdict.auditor, verdict.updated_at.replace("T", " ")[:16] if verdict.updated_at else "") if x)
 
 
-def _link_html(target: Path, text: str) -> str:
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+def _link_html(target: Path, content: bytes, mimetype: str, what: str) -> str:
+    data = base64.b64encode(content).decode("ascii")
     name = html.escape(target.name, quote=True)
     parts = [f'已写入 <code>{esc(target)}</code>']
     if not os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
         try:
             relative = os.path.relpath(target, Path.cwd()).replace(os.sep, "/")
-            parts.append(f'<a href="{html.escape(relative, quote=True)}" target="_blank" rel="noopener">打开备忘录</a>')
+            parts.append(f'<a href="{html.escape(relative, quote=True)}" target="_blank" rel="noopener">打开{what}</a>')
         except ValueError:
             pass
-    parts.append(f'<a download="{name}" href="data:text/html;charset=utf-8;base64,{data}">下载备忘录</a>')
+    parts.append(f'<a download="{name}" href="data:{mimetype};base64,{data}">下载{what}</a>')
     return '<span class="xxgk-export-link">' + " · ".join(parts) + "</span>"

@@ -86,15 +86,21 @@ def test_voila_app_changes_findings_with_the_dropdown(watched, voila_app):
     page = watch.page
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
     page.goto(voila_app["url"], timeout=120_000)
-    page.wait_for_selector("text=发现的问题", timeout=120_000)
-    page.wait_for_selector("select", timeout=60_000)
+    page.wait_for_selector("select", timeout=120_000)
+    body = page.inner_text("body")
+    assert "papermill" not in body and "参数" not in body  # no developer words for auditors
+    select = page.locator("select").first
+    sample = next(o for o in select.locator("option").all_inner_texts() if o.endswith("2023_suixian-gxj.txt"))
+    select.select_option(label=sample)  # nothing was open before: a first visit
+    page.wait_for_selector(".xxgk-finding-row", timeout=120_000)
     assert "睢县工业和信息化和科技局" in page.inner_text("body")
     before = findings_summary(page)
     assert before == "显示 1 / 1 项"  # the sample: one finding (LABEL-VARIANT)
     rows = page.locator(".xxgk-finding-row")
     assert rows.count() == 1 and "LABEL-VARIANT" in rows.first.inner_text()
+    page.locator("input[placeholder='姓名']").fill("郑审核")
+    page.locator("input[placeholder='姓名']").press("Tab")
 
-    select = page.locator("select").first
     arith = next(o for o in select.locator("option").all_inner_texts() if o.endswith("arith.txt"))
     select.select_option(label=arith)
     page.wait_for_selector(".xxgk-finding-row:has-text('T3-BAL')", timeout=60_000)
@@ -129,3 +135,9 @@ def test_voila_app_changes_findings_with_the_dropdown(watched, voila_app):
     beyond = [url for url in watch.foreign if "fontawesome-free" not in url]
     assert beyond == [], f"requests beyond the app: {beyond}"
     assert watch.page_errors == []
+
+    # a reload comes back to the report last shown and the auditor's name
+    page.reload(timeout=120_000)
+    page.wait_for_selector(".xxgk-finding-row:has-text('CELL-NOT-NUMBER')", timeout=120_000)
+    assert page.locator("input[placeholder='姓名']").input_value() == "郑审核"
+    assert page.locator("select").first.evaluate("s => s.options[s.selectedIndex].text").endswith("hostile.txt")

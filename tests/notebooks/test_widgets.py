@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import html
 
 import pytest
@@ -72,6 +73,46 @@ def test_the_path_field_and_an_unreadable_file(app, reports, tmp_path):
     app.open_button.click()
     assert app.loaded is None and "无法读取报告" in app.status.value
     assert app.rows == [] and app.sections["info"].value == ""
+    # consistent: nothing is chosen, nothing can be exported
+    assert app.picker.value == "" and app.export_button.disabled and app.pdf_button.disabled
+    app.picker.value = str(reports["arith"].resolve())
+    assert app.status.value == "" and not app.export_button.disabled
+
+
+def test_a_failed_upload_is_not_kept_and_changes_nothing_else(app, reports, tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    monkeypatch.setenv("XXGK_AUDIT_INBOX", str(inbox))
+    app.picker.value = str(reports["arith"].resolve())
+    options = list(app.picker.options)
+    content = b"\x00\x01\x02binary garbage" * 50
+    app.upload.value = ({"name": "坏文件.pdf", "type": "application/pdf", "size": len(content), "content": memoryview(content), "last_modified": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)},)
+    assert "坏文件.pdf" in app.status.value and "无法读取" in app.status.value and "未加入" in app.status.value
+    assert list(inbox.iterdir()) == []  # neither the file nor its trial copy
+    assert app.loaded.report.source.endswith("arith.txt") and app.picker.value == str(reports["arith"].resolve())
+    assert list(app.picker.options) == options and not app.export_button.disabled
+    assert app.upload.value == ()
+
+
+def test_a_reloaded_page_keeps_the_report_and_the_auditor(tmp_path, reports):
+    first = AuditApp(None, review_dir=tmp_path / "out", choices=[])
+    assert first.loaded is None and first.export_button.disabled
+    first.open_report(reports["arith"])
+    first.auditor.value = "吴审核"
+    settings = json.loads((tmp_path / "out" / "app-settings.json").read_text(encoding="utf-8"))
+    assert settings == {"last_report": str(reports["arith"].resolve()), "auditor": "吴审核"}
+    again = AuditApp("", review_dir=tmp_path / "out", choices=[])  # the page reloaded: the notebook runs again
+    assert again.loaded.report.source.endswith("arith.txt") and again.auditor.value == "吴审核"
+    assert again.picker.value == str(reports["arith"].resolve())
+    (tmp_path / "out" / "app-settings.json").write_text("{broken", encoding="utf-8")
+    assert AuditApp("", review_dir=tmp_path / "out", choices=[]).loaded is None  # a broken file is no error
+
+
+def test_findings_share_one_set_of_column_widths(app, reports):
+    app.open_report(reports["arith"])
+    colgroups = {row.description.value.split("<colgroup>")[1].split("</colgroup>")[0] for row in app.rows}
+    assert len(colgroups) == 1
+    assert colgroups.pop() in app.findings_head.value  # the header above uses the same columns
+    assert all("<thead>" not in row.description.value for row in app.rows)
 
 
 def test_upload_lands_in_the_inbox_and_is_opened(app, tmp_path, monkeypatch):
@@ -131,6 +172,29 @@ def test_verdicts_survive_a_rerun_and_appear_in_the_exported_memo(app, reports, 
     assert '<span class="xxgk-sign-line">钱审核</span>' in text
     assert "<script" not in text.lower() and "show_audit(" not in text
     assert "下载备忘录" in rerun.export_link.value and "arith.html" in rerun.export_link.value
+    assert "附录：全部单元格及其出处" not in text
+    rerun.with_appendix.value = True
+    with_appendix = rerun.export().read_text(encoding="utf-8")
+    assert with_appendix.index('class="xxgk-signature"') < with_appendix.index("附录：全部单元格及其出处")
+
+
+def test_the_pdf_button_prints_the_memo(app, reports, tmp_path):
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("chromium not installed: apt-get install -y chromium fonts-noto-cjk")
+    app.open_report(reports["arith"])
+    app.pdf_button.click()
+    pdf = tmp_path / "out" / "arith.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-") and (tmp_path / "out" / "arith.html").exists()
+    assert "下载PDF" in app.export_link.value and "下载备忘录" in app.export_link.value
+
+
+def test_without_chromium_the_pdf_button_says_why(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("XXGK_CHROMIUM", str(tmp_path / "no-chromium"))
+    app.pdf_button.click()
+    assert "无法生成 PDF" in app.export_link.value and "chromium" in app.export_link.value
+    assert (tmp_path / "out" / "2023_suixian-gxj.html").exists()
 
 
 def test_report_text_is_escaped_in_the_widgets(app, reports):

@@ -15,7 +15,14 @@ _VERDICT_FILLS = {"confirmed": "error", "dismissed": "clean", "pending": "warnin
 _XLSX_MAX = 32000  # characters per cell (Excel's limit is 32767)
 SUMMARY_SHEET, FINDINGS_SHEET, RULES_SHEET = "报告汇总", "问题清单", "规则统计"
 SUMMARY_HEADER = [("文件", 48), ("单位", 30), ("年度", 8), ("格式", 16), ("审核结论", 12), ("错误", 7), ("警告", 7), ("提示", 7), ("上年报告", 40), ("下属报告数", 10), ("无法读取的原因", 50), ("人工审核结论", 20), ("确认问题数", 10)]
-FINDINGS_HEADER = [("文件", 40), ("单位", 26), ("年度", 8), ("规则", 22), ("严重程度", 10), ("类别", 14), ("说明", 70), ("涉及单元格", 30), ("应为", 10), ("实际", 10), ("差额", 10), ("位置", 16), ("原文", 50), ("指纹", 18), ("审核意见", 10), ("审核说明", 40), ("审核人", 10), ("审核时间", 20)]
+# 涉及单元格 in the words of the format (表三“（一）予以公开”行“自然人”列), the internal keys in a column of
+# their own; 报告数值 is what the report says, 核对值 what it is checked against (数值说明 in the rule's words)
+FINDINGS_HEADER = [
+    ("文件", 40), ("单位", 26), ("年度", 8), ("规则", 22), ("严重程度", 10), ("类别", 14), ("说明", 70),
+    ("涉及单元格", 40), ("数值说明", 36), ("报告数值", 10), ("核对值", 10), ("差额", 10), ("位置", 16), ("原文", 50),
+    ("单元格键", 30), ("指纹", 18), ("审核意见", 10), ("审核说明", 40), ("审核人", 10), ("审核时间", 20),
+]
+_LABELS_SHOWN = 12  # cell labels per finding; the keys column lists all
 # the columns :func:`xxgk_audit.batch.verdicts.apply_verdicts` rewrites when verdicts change
 VERDICT_COLUMNS = ("审核意见", "审核说明", "审核人", "审核时间")
 CONCLUSION_COLUMNS = ("人工审核结论", "确认问题数")
@@ -57,9 +64,11 @@ class FindingsWorkbook:
             sheet.append([
                 self._text(sheet, source), self._text(sheet, agency), year, finding["rule"],
                 self._cell(sheet, _severity_label(finding["severity"]), fill=finding["severity"]),
-                _group_label(finding["group"]), self._text(sheet, finding["message"]), " ".join(finding["cells"]),
-                finding["expected"], finding["actual"], finding["difference"], "、".join(wheres),
-                self._cell(sheet, quotes, wrap=True) if "\n" in quotes else self._text(sheet, quotes), finding["fingerprint"],
+                _group_label(finding["group"]), self._text(sheet, finding["message"]), self._text(sheet, _cell_labels(finding)),
+                self._text(sheet, finding.get("values_text") or None), finding["actual"], finding["expected"], finding["difference"],
+                self._text(sheet, "、".join(wheres)),
+                self._cell(sheet, quotes, wrap=True) if "\n" in quotes else self._text(sheet, quotes),
+                " ".join(finding["cells"]), finding["fingerprint"],
                 *self.verdict_values(sheet, verdicts.get(finding["fingerprint"])),
             ])
             self.rows[FINDINGS_SHEET] += 1
@@ -176,3 +185,9 @@ def _severity_label(severity: str) -> str:
 
 def _group_label(group: str) -> str:
     return GROUP_LABELS.get(group, "无法读取" if group == "unreadable" else group)
+
+
+def _cell_labels(finding: dict[str, Any]) -> str:
+    labels = finding.get("cell_labels") or finding["cells"]
+    shown = "；".join(labels[:_LABELS_SHOWN])
+    return shown + (f"；等共{len(labels)}个单元格" if len(labels) > _LABELS_SHOWN else "")

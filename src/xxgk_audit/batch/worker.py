@@ -106,12 +106,19 @@ def _load(item: WorkItem):
 
 def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
     """One audited report as plain data: its summary, key cells and findings (the parent adds the verdicts)."""
+    from ..output import finding_dict
+    from ..render import value_text
+    from ..rules.structure import describe
+
     report = result.report
     counts = result.counts
     status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
-    from ..output import finding_dict
-
-    findings = [finding_dict(finding) for finding in result.findings]
+    findings = []
+    for finding in result.findings:
+        data = finding_dict(finding)
+        data["cell_labels"] = [describe(report.layout, key) for key in finding.cells] if report.layout else list(finding.cells)
+        data["values_text"] = value_text(finding)
+        findings.append(data)
     return {
         "index": item.index,
         "source": report.source,

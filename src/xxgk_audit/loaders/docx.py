@@ -598,10 +598,10 @@ class _Reader:
         index = self.tables
         self.tables += 1
         pending: dict[int, CellText] = {}
-        for tr, tcs in rows:
-            self._row(tr, tcs, index, pending)
+        for row_no, (tr, tcs) in enumerate(rows, 1):
+            self._row(tr, tcs, index, pending, row_no)
 
-    def _row(self, tr, tcs: list, index: int, pending: dict[int, CellText]) -> None:
+    def _row(self, tr, tcs: list, index: int, pending: dict[int, CellText], row_no: int | None = None) -> None:
         cells: list[CellText] = []
         nested: list = []
         column = _int(_val(tr.find(_TRPR), "gridBefore"), 0)
@@ -611,9 +611,10 @@ class _Reader:
             span = max(1, min(_int(grid_span, 1), 64))
             if merge is not None and merge.get(_VAL, "continue") == "continue":
                 origin = pending.get(column)
-                cells.append(CellText(origin.text, line=origin.line, colspan=span, inherited=True) if origin else CellText("", line=number, colspan=span))
+                where = {"table_no": index + 1, "row_no": row_no, "col_no": column + 1}
+                cells.append(CellText(origin.text, line=origin.line, colspan=span, inherited=True, **where) if origin else CellText("", line=number, colspan=span, **where))
             else:
-                cell = CellText(self._cell_text(tc), line=number, colspan=span)
+                cell = CellText(self._cell_text(tc), line=number, colspan=span, table_no=index + 1, row_no=row_no, col_no=column + 1)
                 cells.append(cell)
                 for c in range(column, column + span):
                     if merge is not None:

@@ -201,7 +201,7 @@ class _Flow:
         self.table_count += 1
         pending: dict[int, list] = {}  # column -> [CellText, rows still covered]
         nested = []
-        for row in _own_rows(table):
+        for row_no, row in enumerate(_own_rows(table), 1):
             out: list[CellText] = []
             column = 0
 
@@ -209,7 +209,7 @@ class _Flow:
                 nonlocal column
                 while column in pending:
                     cell, remaining = pending[column]
-                    out.append(CellText(cell.text, line=cell.line, colspan=cell.colspan, inherited=True))
+                    out.append(CellText(cell.text, line=cell.line, colspan=cell.colspan, inherited=True, table_no=index + 1, row_no=row_no, col_no=column + 1))
                     remaining -= 1
                     span = cell.colspan
                     for c in range(column, column + span):
@@ -222,7 +222,7 @@ class _Flow:
             for cell in _cells(row):
                 carry()
                 colspan, rowspan = _span(cell.get("colspan"), _MAX_COLSPAN), _span(cell.get("rowspan"), _MAX_ROWSPAN)
-                text = CellText(_inline_text(cell), line=cell.sourceline, colspan=colspan)
+                text = CellText(_inline_text(cell), line=cell.sourceline, colspan=colspan, table_no=index + 1, row_no=row_no, col_no=column + 1)
                 out.append(text)
                 if rowspan > 1:
                     for c in range(column, column + colspan):

@@ -185,6 +185,7 @@ class _Reader:
                 self.tables += 1
             items += [(found.tops[r], 1, (found, r)) for r in range(len(found.tops))]
         items.sort(key=lambda item: (item[0], item[1]))
+        on_page = {id(found): n for n, found in enumerate(sorted(grids, key=lambda g: g.bbox[1]), 1)}
         last_block = None
         for _, _, item in items:
             if isinstance(item, _Line):
@@ -196,7 +197,7 @@ class _Reader:
             found, row = item
             if not found.has_own_text(row):
                 continue
-            cells = tuple(found.row_cells(row))
+            cells = tuple(found.row_cells(row, on_page[id(found)]))
             block = Block("row", " | ".join(c.text for c in cells), page=number, cells=cells, table=found.index)
             self.blocks.append(block)
             last_block = (found, block)

@@ -303,19 +303,21 @@ class Grid:
         slot = self.cover[row][col]
         return slot if slot is not None and slot.row == row and slot.col == col else None
 
-    def row_cells(self, row: int) -> list[CellText]:
+    def row_cells(self, row: int, table_no: int | None = None) -> list[CellText]:
+        """The cells of a row; ``table_no``: the table's number on its page (for locations)."""
         cells: list[CellText] = []
         col = 0
+        where = {"table_no": table_no, "row_no": row + 1} if table_no is not None else {}
         while col < self.ncols:
             slot = self.cover[row][col]
             if slot is None:
-                cells.append(CellText("", page=self.page))
+                cells.append(CellText("", page=self.page, col_no=col + 1 if where else None, **where))
                 col += 1
                 continue
             if slot.col != col:
                 col += 1
                 continue
-            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row))
+            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, col_no=col + 1 if where else None, **where))
             col += slot.colspan
         return cells
 

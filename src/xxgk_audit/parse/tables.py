@@ -471,6 +471,9 @@ class TableParser:
             column_label=column_label,
             text=cell.text,
             column=cell.column,
+            table_no=cell.table_no,
+            row_no=cell.row_no,
+            col_no=cell.col_no,
         )
 
     def _variant(self, kind: str, hit: LabelMatch, cells: tuple[str, ...], source: Source) -> None:
@@ -801,6 +804,9 @@ class TableParser:
             self.printed_columns.get(spec.key, spec.column_label),
             value_cell.text,
             value_cell.column,
+            value_cell.table_no,
+            value_cell.row_no,
+            value_cell.col_no,
         )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:

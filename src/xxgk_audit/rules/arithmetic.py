@@ -3,6 +3,9 @@
 Every equation is "sum == sum" over cells. Blank or unreadable cells are unknowns of 0 or more: an
 instance fails only when no such unknowns can close the gap (the known parts already exceed the
 other side); otherwise it is reported as not assessable and CELL-BLANK stands alone.
+
+A finding's ``actual`` is the sum of the side the equation declares ``printed`` (报告填写), its
+``expected`` the sum of the other side (按勾稽关系应为), the same way round for every equation.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ def check_equations(ctx: AuditContext, rule_id: str):
             message = instance.message.format(lhs=_format(check.lhs_sum, lhs_blank), rhs=_format(check.rhs_sum, rhs_blank))
             if check.blanks:
                 message += "（空白单元格按0或以上计算也无法平衡）"
-            yield ctx.finding(rule_id, message, instance.cells, expected=check.lhs_sum, actual=check.rhs_sum)
+            printed, computed = (check.lhs_sum, check.rhs_sum) if instance.printed == "lhs" else (check.rhs_sum, check.lhs_sum)
+            yield ctx.finding(rule_id, message, instance.cells, expected=computed, actual=printed)
 
 
 def _register_equation_rules() -> None:

@@ -50,7 +50,10 @@ def rule(rule_id: str, severity: str, group: str):
 def location(key: str | None, source: Source | None, file: str) -> Location:
     if source is None:
         return Location(key, file)
-    return Location(key, source.file, source.line, source.page, source.row_label, source.column_label, source.text)
+    return Location(
+        key, source.file, source.line, source.page, source.row_label, source.column_label, source.text,
+        source.table_no, source.row_no, source.col_no,
+    )
 
 
 @dataclass

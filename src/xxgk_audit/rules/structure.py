@@ -35,14 +35,10 @@ def describe(layout: Layout, key: str) -> str:
 
 
 def _t4_parts(layout: Layout, spec: CellSpec) -> tuple[str, str]:
+    """(group, outcome) of a 表四 cell from its printed header path: (行政诉讼·复议后起诉, 总计)."""
     column = next(c for c in layout.tables["t4"].blocks[0].columns if c.key == spec.column)
-    group = column.group or ""
-    label = column.label
-    for outcome in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"):
-        if label.endswith(outcome):
-            head = label[: -len(outcome)]
-            return (head if head == group else f"{group}·{head}"), outcome
-    return group, label
+    *groups, outcome = [part for part in column.path if part]
+    return "·".join(groups), outcome
 
 
 def _listing(items: list, describe_item=str) -> str:
@@ -184,12 +180,52 @@ def cell_blank(ctx: AuditContext):
         blanks = [c for c in ctx.report.cells.values() if c.status == "blank" and c.key.startswith(key + ".")]
         if not blanks:
             continue
-        places = _listing(blanks, lambda c: describe(layout, c.key))
         yield ctx.finding(
             "CELL-BLANK",
-            f"{table.name}有{len(blanks)}个应填数字的单元格为空白或“—”“/”“无”等（按未知处理，不视为0）：{places}",
+            f"{table.name}有{len(blanks)}个应填数字的单元格为空白或“—”“/”“无”等（按未知处理，不视为0）：{_blank_rows(layout, key, blanks)}",
             [c.key for c in blanks],
         )
+
+
+def _short(label: str) -> str:
+    """A row label without its trailing remark: （二）部分公开（区分处理的，……） -> （二）部分公开."""
+    match = re.match(r"^(.{3,}?)（[^）]*）$", label)
+    return match.group(1) if match and len(label) > 12 else label
+
+
+def _blank_rows(layout: Layout, table: str, blanks: list) -> str:
+    """The blank cells compactly: rows that are blank in the same columns share one line."""
+    rows: dict[str, list[str]] = {}
+    for cell in blanks:
+        spec = layout.cells[cell.key]
+        if spec.row_label:
+            row, column = _short(spec.row_label), spec.column_label
+        else:  # 表四: the header path names the cell
+            row, column = _t4_parts(layout, spec)
+        rows.setdefault(row, []).append(column)
+    every_row = len({(c.block, c.row) for c in layout.table_cells(table)})
+    by_columns: dict[tuple[str, ...], list[str]] = {}
+    for row, columns in rows.items():
+        by_columns.setdefault(tuple(columns), []).append(row)
+    parts = []
+    for columns, names in by_columns.items():
+        width = len(layout.row_cells(table, *_block_row(layout, table, names[0])))
+        cols = "整行" if len(columns) == width > 1 else "“" + "”“".join(columns) + "”" + (f"{len(columns)}列" if len(columns) > 2 else "")
+        if len(names) == every_row > 1:
+            parts.append(f"{cols}在全部{every_row}行均为空白")
+        elif len(names) > _LIST_LIMIT:
+            parts.append(f"“{'”“'.join(names[:_LIST_LIMIT])}”等{len(names)}行的{cols}")
+        else:
+            parts.append(f"“{'”“'.join(names)}”" + ("行" if len(names) == 1 else f"{len(names)}行") + f"的{cols}")
+    return "；".join(parts[:_LIST_LIMIT]) + (f"；另有{len(parts) - _LIST_LIMIT}组" if len(parts) > _LIST_LIMIT else "")
+
+
+def _block_row(layout: Layout, table: str, shown: str) -> tuple[str | None, str | None]:
+    for cell in layout.table_cells(table):
+        name = _short(cell.row_label) if cell.row_label else _t4_parts(layout, cell)[0]
+        if name == shown:
+            return cell.block, cell.row
+    return None, None
 
 
 @rule("CELL-NOT-NUMBER", "error", "structure")
