@@ -40,8 +40,11 @@ class Variation:
 # -- section titles ---------------------------------------------------------------------------------
 
 def _heading_line(text: str, title: str) -> re.Match | None:
-    """The line that prints ``title`` as a heading (Markdown #, bold, or alone on its line)."""
-    return re.search(rf"(?m)^(?P<pre>[#*\s]*){re.escape(title)}(?P<post>[*\s]*)$", text)
+    """The line that prints ``title`` as a heading (Markdown #, bold, or alone on its line), or the
+    element of a web page that holds it alone."""
+    return re.search(rf"(?m)^(?P<pre>[#*\s]*){re.escape(title)}(?P<post>[*\s]*)$", text) or re.search(
+        rf"(?P<pre>>\s*){re.escape(title)}(?P<post>\s*<)", text
+    )
 
 
 def retitle(key: str, new: str) -> Callable[[str], str | None]:

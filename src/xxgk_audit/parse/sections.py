@@ -45,6 +45,7 @@ _TOP = re.compile(
 _GLUED = re.compile(r"^\s*(?P<num>[一二三四五六七八九十])(?P<body>[^\d、.．,，:：\s是要年次个些批方].+)$")
 _SUB_ORDINAL = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 _ROW_LIKE = re.compile(r"(?:\s[+-]?\d[\d,.]*){2,}\s*$")
+_CONTENTS_ENTRY = re.compile(r"(?:[.·…。．\-_]\s*){3,}\d{1,3}\s*$")  # 一、总体情况………1
 _MAX_TITLE = 48
 _NAMING = 60.0  # title similarity from which a title names the section by itself
 _CUE_SPAN = 1500  # characters of a section's text searched for its content cues
@@ -69,8 +70,8 @@ def _heading_text(block: Block) -> str | None:
     if len(block.text) > 2 * _MAX_TITLE:
         return None
     text = unicodedata.normalize("NFKC", block.text).strip().strip("*#").strip()
-    if len(text) > _MAX_TITLE or _ROW_LIKE.search(text):
-        return None  # too long, or a table row in text
+    if len(text) > _MAX_TITLE or _ROW_LIKE.search(text) or _CONTENTS_ENTRY.search(text):
+        return None  # too long, a table row in text, or an entry of a table of contents
     return text
 
 

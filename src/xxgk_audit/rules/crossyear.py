@@ -24,7 +24,6 @@ _REUSE = CONFIG["reuse"]
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _REUSE["boilerplate"]))
 _FOLD = re.compile(r"[^\w]|_")
 _T3_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
-_DOCS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
 
 
 def previous_report(ctx: AuditContext) -> Report | None:
@@ -63,11 +62,12 @@ def t3_carry_chain(ctx: AuditContext):
         now, then = ctx.report.value(key), prior.value(before)
         if now is None or then is None or now == then:
             continue
-        label = ctx.report.layout.cells[key].column_label
+        spec = ctx.report.layout.cells[key]
+        forward = (prior.layout or ctx.report.layout).cells[before].row_label
         yield ctx.finding(
             "T3-CARRY-CHAIN",
-            f"表三“二、上年结转政府信息公开申请数量”“{label}”列为{_n(now)}件，"
-            f"但{prior.year}年度报告“四、结转下年度继续办理”该列为{_n(then)}件",
+            f"表三“{spec.row_label}”“{spec.column_label}”列为{_n(now)}件，"
+            f"但{prior.year}年度报告“{forward}”该列为{_n(then)}件",
             [key],
             expected=then,
             actual=now,
@@ -83,8 +83,9 @@ def t2_valid_progression(ctx: AuditContext):
     report = ctx.report
     if prior is None or not _layout_is(report, "2021") or not _layout_is(prior, "2021"):
         return  # the 2019 表二 has no 现行有效 column
-    for doc, name in _DOCS:
+    for doc in ("regulations", "normative_docs"):
         base = f"t2.art20_1.{doc}"
+        name = report.layout.cells[f"{base}.valid"].row_label
         valid, made, repealed = (report.value(f"{base}.{c}") for c in ("valid", "made", "repealed"))
         valid_before = prior.value(f"{base}.valid")
         if None in (valid, made, repealed, valid_before):

@@ -99,7 +99,7 @@ def section_order(ctx: AuditContext):
         if hit.number and hit.number != official_number:
             problems.append(f"“{hit.title}”编号为“{hit.number}”，应为“{official_number}”")
     strays = ctx.report.stray_headings
-    repeated = [s for s in strays if any(_same_title(s.title, h.title) for h in hits)]
+    repeated = [s for s in strays if any(_same_title(s.title, h.title) and _apart(s, h, hits) for h in hits)]
     if repeated:
         places = "、".join(f"“{s.title}”（{place(s.line, s.page)}）" for s in repeated[:6])
         problems.append(f"标题{places}重复出现，疑似多份报告拼接或内容重复")
@@ -117,6 +117,13 @@ def section_order(ctx: AuditContext):
 
 def _same_title(a: str, b: str) -> bool:
     return cosmetic(a) == cosmetic(b)
+
+
+def _apart(stray, hit, hits) -> bool:
+    """A title printed twice with another section between (two reports joined, a part repeated),
+    not a heading repeated right above its table as a caption."""
+    low, high = sorted((stray.block, hit.block))
+    return any(low < other.block < high for other in hits)
 
 
 def _split_parts(ctx: AuditContext, hits) -> list:
@@ -345,7 +352,7 @@ def year_mismatch(ctx: AuditContext):
     if years and report.year not in years:
         common, count = years.most_common(1)[0]
         if count >= 2:
-            problems.append(f"“总体情况”中所述年度为{common}年（{count}处），未提及{report.year}年")
+            problems.append(f"“{report.layout.section('s1').body}”中所述年度为{common}年（{count}处），未提及{report.year}年")
     if problems:
         yield ctx.finding(
             "YEAR-MISMATCH",

@@ -38,6 +38,10 @@ def _section_name(ctx: AuditContext, key: str) -> str:
     return ctx.report.layout.section(key).body if ctx.report.layout else key
 
 
+def _count(n: int) -> str:
+    return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
+
+
 def _number(value: int | float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -92,15 +96,17 @@ def s1_coverage(ctx: AuditContext):
     if "s1" not in report.sections or report.layout is None:
         return
     text = compact(to_simplified(report.section_text("s1")))
+    section = report.layout.section("s1")
+    required = f"格式要求综述{'、'.join(section.must_cover)}{_count(len(section.must_cover))}个方面"
     if not text:
-        yield ctx.finding("S1-COVERAGE", "“总体情况”没有内容（格式要求综述主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面）", locations=[_heading(ctx, "s1")], subject="empty")
+        yield ctx.finding("S1-COVERAGE", f"“{section.body}”没有内容（{required}）", locations=[_heading(ctx, "s1")], subject="empty")
         return
-    for aspect in report.layout.section("s1").must_cover:
+    for aspect in section.must_cover:
         pattern = _COVERAGE.get(aspect) or re.compile(re.escape(aspect))
         if not pattern.search(text):
             yield ctx.finding(
                 "S1-COVERAGE",
-                f"“总体情况”未涉及“{aspect}”方面的内容（格式要求综述主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面）",
+                f"“{section.body}”未涉及“{aspect}”方面的内容（{required}）",
                 locations=[_heading(ctx, "s1")],
                 subject=aspect,
             )
@@ -116,7 +122,7 @@ def s5_thin(ctx: AuditContext):
     text = compact(to_simplified(report.section_text("s5")))
     if _EMPTY.fullmatch(text) or len(text) < _THIN["min_chars"]:
         shown = f"仅为“{text}”" if text else "为空"
-        yield ctx.finding("S5-THIN", f"第五部分“存在的主要问题及改进情况”{shown}，未说明存在的问题及改进情况", locations=[_heading(ctx, "s5")], subject="empty")
+        yield ctx.finding("S5-THIN", f"第五部分“{_section_name(ctx, 's5')}”{shown}，未说明存在的问题及改进情况", locations=[_heading(ctx, "s5")], subject="empty")
     elif _PROBLEMS.search(text) and not _MEASURES.search(text):
         yield ctx.finding(
             "S5-THIN",
@@ -142,7 +148,7 @@ def s6_fee_statement(ctx: AuditContext):
     if not _FEE_STATEMENT.search(compact(to_simplified(report.section_text("s6")))):
         yield ctx.finding(
             "S6-FEE-STATEMENT",
-            "“其他需要报告的事项”未说明信息处理费的收取情况（是否发出收费通知、件数和金额）",
+            f"“{_section_name(ctx, 's6')}”未说明信息处理费的收取情况（是否发出收费通知、件数和金额）",
             locations=[_heading(ctx, "s6")],
             subject="s6",
         )
@@ -194,7 +200,7 @@ def t3_fee_vs_s6(ctx: AuditContext):
         said = "未报告发出过信息处理费收费通知（也未报告收取信息处理费）"
     yield ctx.finding(
         "T3-FEE-VS-S6",
-        f"表三“（六）2.申请人逾期未按收费通知要求缴纳费用”总计为{_number(unpaid)}件，但“其他需要报告的事项”{said}",
+        f"表三“{report.layout.cells[keys[0]].row_label}”总计为{_number(unpaid)}件，但“{_section_name(ctx, 's6')}”{said}",
         keys,
         expected=unpaid,
         actual=notices,
