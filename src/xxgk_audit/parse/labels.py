@@ -60,10 +60,15 @@ def _traditional() -> frozenset[str]:
     return frozenset(a for a, b in zip(block, converted) if a != b)
 
 
+@lru_cache(maxsize=1)
+def _traditional_pattern() -> re.Pattern[str]:
+    """One character class of :func:`_traditional` (searched in C, not character by character)."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(_traditional())) + "]")
+
+
 def simplified(text: str) -> str:
     """Text in simplified characters; text without a traditional character is returned as is."""
-    traditional = _traditional()
-    if any(ch in traditional for ch in text):
+    if _traditional_pattern().search(text):
         try:
             text = _t2s().convert(text)
         except UnicodeEncodeError:  # an unpaired surrogate (damaged PDF text): OpenCC takes UTF-8 only

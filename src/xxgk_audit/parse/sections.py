@@ -97,21 +97,43 @@ def _candidates(blocks: list[Block]) -> list[_Candidate]:
     return found
 
 
-@lru_cache(maxsize=64)
-def _forms(section: SectionSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The section's title forms (official and variants, matchable) and title cues, folded once."""
-    return tuple(dict.fromkeys(matchable(f) for f in (section.label, *section.variants))), tuple(cosmetic(c) for c in section.title_cues)
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """A section's title forms (official and variants, matchable), title cues and content cues, folded."""
+
+    forms: tuple[str, ...]
+    title_cues: tuple[str, ...]
+    content_cues: tuple[str, ...]
+
+
+_PROFILES: dict[str, _Profile] = {}  # by section key: sections.yaml is the same for every layout
+
+
+def _profile(section: SectionSpec) -> _Profile:
+    profile = _PROFILES.get(section.key)
+    if profile is None:
+        profile = _PROFILES[section.key] = _Profile(
+            tuple(dict.fromkeys(matchable(f) for f in (section.label, *section.variants))),
+            tuple(cosmetic(c) for c in section.title_cues),
+            tuple(cosmetic(c) for c in section.content_cues),
+        )
+    return profile
+
+
+def title_score(body: str, section: SectionSpec) -> float:
+    """How well a printed title (without its ordinal) names ``section``: 0–100."""
+    _profile(section)
+    return _title_score(body, section.key)
 
 
 @lru_cache(maxsize=4096)
-def title_score(body: str, section: SectionSpec) -> float:
-    """How well a printed title (without its ordinal) names ``section``: 0–100."""
+def _title_score(body: str, key_: str) -> float:
     key = matchable(body)
     if not key:
         return 0.0
-    forms, cues = _forms(section)
+    profile = _PROFILES[key_]
     best = 0.0
-    for form in forms:
+    for form in profile.forms:
         if key == form:
             return 100.0
         score = fuzz.ratio(key, form)
@@ -120,9 +142,14 @@ def title_score(body: str, section: SectionSpec) -> float:
         elif key in form and len(key) >= 4:
             score = max(score, 80.0)  # a shortened title: 五、存在的主要问题
         best = max(best, score)
-    if best < 65 and any(cue in key for cue in cues):
+    if best < 65 and any(cue in key for cue in profile.title_cues):
         best = 65.0
     return best
+
+
+@lru_cache(maxsize=4)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True)))
 
 
 def ordinal_value(number: str) -> int:
@@ -179,12 +206,19 @@ def _scores(
     sequence = _sequence(candidates)
     ends = _span_ends(candidates, len(blocks))
     matrix: list[list[float | None]] = []
+    profiles = [_profile(section) for section in sections]
+    any_cue = _cue_pattern(tuple(cue for p in profiles for cue in p.title_cues))
+    nothing = [None] * len(sections)
     for i, candidate in enumerate(candidates):
+        folded = cosmetic(candidate.body) if candidate.number is None else ""
+        if candidate.caption or (candidate.number is None and not any_cue.search(folded)):
+            matrix.append(nothing)  # most short lines of a narrative: no word of any section's titles
+            continue
         row: list[float | None] = []
         content: str | None = None
-        for section in sections:
-            if candidate.caption or (candidate.number is None and not _has_cue(candidate.body, section)):
-                row.append(None)  # most short lines of a narrative: no word of this section's titles
+        for section, profile in zip(sections, profiles):
+            if candidate.number is None and not any(cue in folded for cue in profile.title_cues):
+                row.append(None)
                 continue
             title = title_score(candidate.body, section)
             if candidate.number is None or candidate.glued:
@@ -207,7 +241,7 @@ def _scores(
             if section.content_cues:
                 if content is None:
                     content = _span_text(blocks, candidate.index, ends[i])
-                cues = sum(1 for cue in _content_cues(section) if cue in content)
+                cues = sum(1 for cue in profile.content_cues if cue in content)
                 score += weights["content_cue"] * min(cues, 3)
                 evidence = evidence or cues > 0
             if not evidence:
@@ -216,16 +250,6 @@ def _scores(
             row.append(score if score >= rules.accept else None)
         matrix.append(row)
     return matrix
-
-
-def _has_cue(body: str, section: SectionSpec) -> bool:
-    folded = cosmetic(body)
-    return any(cue in folded for cue in _forms(section)[1])
-
-
-@lru_cache(maxsize=64)
-def _content_cues(section: SectionSpec) -> tuple[str, ...]:
-    return tuple(cosmetic(c) for c in section.content_cues)
 
 
 def _assign(matrix: list[list[float | None]], sections: int) -> dict[int, int]:

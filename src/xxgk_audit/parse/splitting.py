@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations, product
 from math import comb
 from typing import Iterable
 
@@ -73,16 +73,14 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
 
     def numbers(text: str, offset: int, parts: int, sign: str = ""):
         """Every split of one digit group into ``parts`` numbers (the first keeps the sign)."""
-        if parts == 1:
-            if len(text) == 1 or text[0] != "0":
-                yield [Piece(sign + text, offset - len(sign))]
-            return
-        for cut in range(1, len(text) - parts + 2):
-            head = text[:cut]
-            if len(head) > 1 and head[0] == "0":
-                break
-            for rest in numbers(text[cut:], offset + cut, parts - 1):
-                yield [Piece(sign + head, offset - len(sign)), *rest]
+        for cuts in combinations(range(1, len(text)), parts - 1):
+            bounds = (0, *cuts, len(text))
+            pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            if any(len(p) > 1 and p[0] == "0" for p in pieces):
+                continue
+            yield [Piece((sign if k == 0 else "") + p, offset + a - (len(sign) if k == 0 else 0)) for k, (p, a) in enumerate(zip(pieces, bounds))]
+
+    sizes = [len(g.lstrip("+-")) for g, _ in groups]
 
     def distribute(index: int, remaining: int, acc: list[Piece]):
         if index == len(groups):
@@ -92,8 +90,10 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
         text, offset = groups[index]
         sign = text[: len(text) - len(text.lstrip("+-"))]
         digits = text[len(sign) :]
-        left = len(groups) - index - 1
-        for parts in range(1, min(len(digits), remaining - left) + 1):
+        later = sizes[index + 1 :]
+        low = max(1, remaining - sum(later))  # the later groups hold at most one number per digit
+        high = min(len(digits), remaining - len(later))  # and at least one number each
+        for parts in range(low, high + 1):
             for split in numbers(digits, offset + len(sign), parts, sign):
                 distribute(index + 1, remaining - parts, acc + split)
 
@@ -101,16 +101,22 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
     return results
 
 
-def _value(piece: Piece) -> int:
-    return int(piece.text)
-
-
-def _holds(instance: EquationInstance, values: dict[str, int]) -> bool | None:
-    """Whether an equation holds for these values; None when a cell is not known."""
+def _value(piece) -> int | float | None:
+    """The number of a piece (or of a cell placed whole); None for a blank mark."""
     try:
-        return sum(values[k] for k in instance.lhs) == sum(values[k] for k in instance.rhs)
-    except KeyError:
+        return int(piece.text)
+    except ValueError:
+        from .values import parse_value
+
+        return parse_value(piece.text).value
+
+
+def _holds(instance: EquationInstance, values: dict[str, int | float | None]) -> bool | None:
+    """Whether an equation holds for these values; None when a cell is not known."""
+    terms = [values.get(k) for k in instance.cells]
+    if any(t is None for t in terms):
         return None
+    return sum(values[k] for k in instance.lhs) == sum(values[k] for k in instance.rhs)
 
 
 def _instances(layout: Layout, table: str) -> list[EquationInstance]:
@@ -135,7 +141,7 @@ def within_row(layout: Layout, table: str, row: OpenRow) -> list[EquationInstanc
         kept = []
         for option in row.options:
             values = {k: _value(p) for k, p in zip(row.keys, option)}
-            if all(_holds(i, values) for i in used):
+            if all(_holds(i, values) is not False for i in used):
                 kept.append(option)
         row.options = kept
     return used

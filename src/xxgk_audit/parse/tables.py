@@ -197,6 +197,11 @@ def _lost_cell(event: RowEvent, values: list[CellText], usual: int | None) -> bo
     return not values[0].text.strip() or not values[-1].text.strip()
 
 
+def _as_cell(event: RowEvent, value) -> CellText:
+    """A value of a chosen split: a piece of the row's run of digits, or a cell as printed."""
+    return _piece_cell(event.run, value) if isinstance(value, splitting.Piece) else value
+
+
 def _piece_cell(cell: CellText, piece) -> CellText:
     column = None if cell.column is None else cell.column + piece.offset
     return CellText(piece.text, line=cell.line, page=cell.page, column=column)
@@ -623,7 +628,7 @@ class TableParser:
         if len(options) == 1:
             event.split = splitting.HOW_COUNT
             return [_piece_cell(cell, p) for p in options[0]], None
-        return None, [[_piece_cell(cell, p) for p in option] for option in options]
+        return None, options  # pieces of ``event.run``: cells are made of the one split chosen
 
     def _resolve_splits(self, table: TableSpec, placed: dict) -> None:
         """Narrow the rows of run-together digits with the layout's equations; rows left open are
@@ -638,15 +643,15 @@ class TableParser:
             if event.options is not None:
                 signed = [self.layout.cells[k].kind == "signed" for k in keys]
                 event.options = [o for o in event.options if all(s or not c.text.startswith("-") for s, c in zip(signed, o))]
-                rows.append(splitting.OpenRow(keys, [[splitting.Piece(c.text, 0) for c in option] for option in event.options]))
+                rows.append(splitting.OpenRow(keys, list(event.options)))
             else:
                 known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values))
         before = [len(r.options) for r in rows]
         used = splitting.resolve(self.layout, table.key, known, rows)
         for event, row, count in zip(open_events, rows, before):
-            chosen = [o for o in event.options if [c.text for c in o] in [[p.text for p in option] for option in row.options]]
+            chosen = row.options
             if len(row.options) == 1 and chosen:
-                event.values, event.options, event.split = chosen[0], None, row.how
+                event.values, event.options, event.split = [_as_cell(event, p) for p in chosen[0]], None, row.how
                 self.report.split_equations.extend(i for i in used if set(i.cells) & set(row.keys) and count > 1)
             else:
                 event.values, event.options = [], None
