@@ -75,6 +75,12 @@ def generated(folder: Path) -> list[Path]:
     return files
 
 
+def reports(folder: Path) -> list[Path]:
+    """The sample, every corpus report (when ../shared is there) and generated reports in every format."""
+    corpus = ROOT.parent / "shared" / "corpus"
+    return [ROOT / "data" / "samples" / "2023_suixian-gxj.txt", *sorted(corpus.glob("*.*")), *generated(folder)]
+
+
 def verdict(ok: bool) -> str:
     return "holds" if ok else "DOES NOT HOLD"
 
@@ -84,9 +90,8 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    corpus = ROOT.parent / "shared" / "corpus"
     with tempfile.TemporaryDirectory() as tmp:
-        files = args.files or [ROOT / "data" / "samples" / "2023_suixian-gxj.txt", *sorted(corpus.glob("*.*")), *generated(Path(tmp))]
+        files = args.files or reports(Path(tmp))
         print(f"{'report':34} {'check ms':>9} {'floor ms':>9} {'ratio':>7}")
         typical = []
         for path in files:

@@ -138,22 +138,30 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
     independently of the section heading above it (which may be misspelled, renamed or absent)."""
     anchors: dict[str, int] = {}
     rows = _anchor_rows(layout)
+    wanted = len(layout.tables)
     for index, block in enumerate(blocks):
-        if len(anchors) == len(layout.tables):
-            break
-        texts = [c.text for c in block.cells if c.text.strip()] if block.kind == "row" else [block.text]
-        found = None
-        for text in texts[:3]:
+        if block.kind == "row":
+            texts = [c.text for c in block.cells if c.text.strip()]
+            if not texts:
+                continue
+            first = texts[0]
+            if _text_kind(first) == "value":
+                continue  # a row of values: it announces no table
+            if len(texts) > 1 and any(_text_kind(t) == "value" for t in texts[1:]):
+                found = rows.get(matchable(first))  # a labelled row: its label may be distinctive
+            else:  # a header row: a block header or a marker
+                hit = _block_header(layout, first)
+                found = hit.target[0] if hit else marker_table(layout, cosmetic("".join(texts)))
+        else:
+            text = block.text
+            if len(text) > 400:
+                continue  # narrative (run-together tables are cut at their sections' titles)
             hit = _block_header(layout, text)
-            if hit:
-                found = hit.target[0]
-                break
-        if found is None and sum(len(t) for t in texts) <= 400:
-            found = marker_table(layout, cosmetic("".join(texts)))
-        if found is None and block.kind == "row" and texts:
-            found = rows.get(matchable(texts[0])) if len(texts) > 1 else None
+            found = hit.target[0] if hit else marker_table(layout, cosmetic(text))
         if found is not None and found not in anchors:
             anchors[found] = index
+            if len(anchors) == wanted:
+                break
     return anchors
 
 
