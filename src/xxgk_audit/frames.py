@@ -66,8 +66,13 @@ def table_frame(report: Report, table: str) -> pd.DataFrame:
         index=pd.MultiIndex.from_tuples(index, names=["", spec.name]),
         columns=pd.MultiIndex.from_tuples(columns, names=column_names),
     )
-    if table != "t2":
-        frame = frame.astype("Int64")
+    if table != "t2":  # counts: whole numbers, unless the report printed a decimal (CELL-NOT-INTEGER)
+        frame = frame.astype({column: _count_dtype(frame[column]) for column in frame.columns})
     frame.attrs["status"] = report.tables.get(table, "missing")
     frame.attrs["keys"] = {(position, column): key for position, mapping in keys.items() for column, key in mapping.items()}
     return frame
+
+
+def _count_dtype(column: pd.Series) -> str:
+    """"Int64" for a column of whole numbers; "Float64" where a count was printed as ``7.5``."""
+    return "Int64" if all(value is pd.NA or float(value).is_integer() for value in column) else "Float64"

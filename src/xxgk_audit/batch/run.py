@@ -65,7 +65,7 @@ def run_batch(
 
         # 2. plan: hierarchy declarations and pairs
         known = {os.path.realpath(r.path): r.index for r in records}
-        declared, problems, notes = declared_members(inputs.declarations, known)
+        declared, problems, notes = declared_members(inputs.declarations, known, {r.path: r.index for r in records})
         plan = plan_batch(records, declared, size)
         summary.notes += notes + plan.notes
         summary.pairs = [(records[r].path, records[p].path) for r, p in sorted(plan.prior_of.items())]
