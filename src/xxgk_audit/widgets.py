@@ -20,7 +20,7 @@ from . import fastimport  # noqa: F401 - keeps the memo export's nbformat import
 from .errors import InputError
 from .findings import GROUP_LABELS, SEVERITY_LABELS, Finding
 from .notebook import LoadedAudit, load_audit, memo_notebook
-from .paths import inbox_dir, out_dir, report_choices, REPORT_SUFFIXES
+from .paths import REPORT_SUFFIXES, allowed_roots, check_allowed, inbox_dir, out_dir, report_choices, resolve_report, save_upload
 from .render import (
     FINDING_HEAD,
     MemoContext,
@@ -84,14 +84,17 @@ class AuditApp(w.VBox):
         *,
         review_dir: str | os.PathLike | None = None,
         choices: list[tuple[str, str]] | None = None,
+        roots: list[str | os.PathLike] | None = None,
     ):
         self.prior_paths = list(prior_paths or ())
         self.review_dir = Path(review_dir) if review_dir else None
+        # the folders reports may be opened from: given, else $XXGK_AUDIT_ROOTS (the web app), else anywhere
+        self.roots = [Path(r) for r in roots] if roots is not None else allowed_roots()
         self.loaded: LoadedAudit | None = None
         self.rows: list[FindingRow] = []
         self.last_export: Path | None = None
 
-        self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices() if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
+        self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices(self.roots) if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
         self.path_field = w.Text(placeholder="或输入报告文件的路径，按回车或点“打开”", description="路径", continuous_update=False, layout=w.Layout(width="60%"))
         self.open_button = w.Button(description="打开", tooltip="打开路径中的报告")
         self.upload = w.FileUpload(accept=",".join(REPORT_SUFFIXES), multiple=False, description="上传报告")
@@ -151,18 +154,22 @@ class AuditApp(w.VBox):
         if not files:
             return
         item = files[0]
-        name = Path(str(item["name"])).name or "upload.txt"
-        folder = inbox_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        target.write_bytes(bytes(item["content"]))
         self.upload.value = ()  # ready for the next upload
+        try:
+            target, renamed = save_upload(item["name"], bytes(item["content"]), inbox_dir())
+        except InputError as exc:
+            self._show_error(f"无法保存上传的文件：{exc.reason}")
+            return
         self.refresh_choices()
-        self.open_report(str(target))
+        if self.open_report(str(target)) and renamed:
+            self.status.value = f'<div class="xxgk-app"><p class="xxgk-note">收件夹中已有同名的另一个文件，上传的报告另存为 {esc(target.name)}。</p></div>'
+
+    def _show_error(self, message: str) -> None:
+        self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">{esc(message)}</p></div>'
 
     def refresh_choices(self) -> None:
         current = self.picker.value
-        options = [NO_CHOICE] + report_choices()
+        options = [NO_CHOICE] + report_choices(self.roots)
         self.picker.unobserve(self._on_pick, names="value")
         self.picker.options = options
         self.picker.value = current if any(v == current for _, v in options) else ""
@@ -182,10 +189,11 @@ class AuditApp(w.VBox):
         if not report_path:
             return False
         try:
-            self.loaded = load_audit(report_path, self.prior_paths, self.review_dir or out_dir())
+            path = check_allowed(resolve_report(report_path), self.roots)
+            self.loaded = load_audit(path if self.roots is not None else report_path, self.prior_paths, self.review_dir or out_dir())
         except InputError as exc:
             self.loaded = None
-            self.status.value = f'<div class="xxgk-app"><p class="xxgk-conclusion xxgk-sev-error">无法读取报告：{esc(exc.reason)}</p></div>'
+            self._show_error(f"无法读取报告：{exc.reason}")
             self._clear()
             return False
         self.status.value = ""
@@ -255,13 +263,15 @@ class AuditApp(w.VBox):
         if self.loaded is None:
             self.export_link.value = '<span class="xxgk-note">请先选择报告。</span>'
             return None
-        from .memo import render_memo
+        from .files import write_atomic
+        from .memo import memo_target, render_memo
 
         folder = self.review_dir or out_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{Path(self.loaded.report.source).stem}.html"
+        report = self.loaded.report
+        target = memo_target(folder, Path(report.source).stem, report.sha256)  # never another report's memo, never overview.html
         text = render_memo(memo_notebook(self.context))
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text)
         self.last_export = target
         self.export_link.value = _link_html(target, text)
         return target
