@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行审核的进程数（默认 1：在本进程中审核）")
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch.set_defaults(func=_lazy("xxgk_audit.batch", "cmd_batch"))
+
+    app = sub.add_parser(
+        "app",
+        help="以网页应用（Voilà）打开审核笔记本：只在本机、凭令牌访问",
+        description="在 127.0.0.1 上启动审核应用（Voilà），打印带令牌的网址。应用只能打开项目 data/、reports/ 文件夹和 --allow 指定的文件夹中的报告；"
+        "闲置的页面会关闭其内核，同时运行的内核数有上限（见 README“审核网页应用”）。",
+    )
+    app.add_argument("--port", type=int, default=8866, metavar="N", help="端口（默认 8866）")
+    app.add_argument("--allow", action="append", metavar="DIR", help="另外允许打开其中报告的文件夹（可重复）")
+    app.add_argument("--idle-timeout", type=int, default=1800, metavar="SECONDS", help="页面闲置多少秒后关闭其内核（默认 1800）")
+    app.add_argument("--cull-interval", type=int, default=60, metavar="SECONDS", help="每隔多少秒检查一次闲置内核（默认 60）")
+    app.add_argument("--max-kernels", type=int, default=4, metavar="N", help="最多同时运行的内核（打开的页面）数（默认 4）")
+    app.set_defaults(func=_lazy("xxgk_audit.app", "cmd_app"))
     return parser
 
 

@@ -72,7 +72,8 @@ def default_roots() -> list[Path]:
     """The project's ``data/`` and ``reports/`` folders (and the memo folder and inbox, when elsewhere)."""
     root = repo_root()
     base = root if root is not None else Path.cwd()
-    return _unique([base / "data", base / "reports", out_dir(), inbox_dir()])
+    roots = _unique([base / "data", base / "reports", out_dir(), inbox_dir()])
+    return [r for r in roots if not any(other != r and other in r.parents for other in roots)]
 
 
 def allowed_roots() -> list[Path] | None:
