@@ -236,3 +236,42 @@ def test_no_csv_cell_starts_a_formula(tmp_path, agency):
     assert sources == {"'=cmd|' -C calc'!A0.txt", "'@report.txt", "'-broken.txt"}  # neutralised, still readable
     locations = [row[11] for row in csv_cells(tmp_path / "check.csv")[1:] if row[11]]
     assert locations and all(location.startswith("第") for location in locations)
+
+
+# -- hierarchy members stay in the declaration's folder ----------------------------------------------------------------------
+
+def test_hierarchy_members_never_leave_the_declarations_folder(tmp_path, monkeypatch):
+    import glob as glob_module
+
+    region = tmp_path / "region"
+    write(region, "summary.txt", agency="示范县人民政府")
+    write(region / "depts", "a.txt", agency="示范县教育局")
+    write(tmp_path / "outside", "b.txt", agency="示范县财政局")
+    (region / "hierarchy.yaml").write_text(
+        "summary.txt:\n  - depts/*.txt\n  - /**/*.nomatch\n  - ../outside/b.txt\n  - " + str(tmp_path / "outside" / "b.txt") + "\n",
+        encoding="utf-8",
+    )
+
+    def no_walking(*args, **kwargs):
+        raise AssertionError("the file system was searched for a member pattern")
+
+    monkeypatch.setattr(glob_module, "glob", no_walking)
+    monkeypatch.setattr(glob_module, "iglob", no_walking)
+    started = time.monotonic()
+    summary = run_batch([region, tmp_path / "outside"], tmp_path / "out", progress=False, overview=False)
+    assert time.monotonic() - started < 30
+    reasons = [reason for source, reason in summary.unreadable if source.endswith("hierarchy.yaml")]
+    assert len(reasons) == 3 and all("不在声明文件所在的文件夹内" in r for r in reasons), reasons
+    assert summary.hierarchy == {}  # a refused member: the sum is not checked at all
+    assert any("下属报告不全" in note for note in summary.notes)
+
+
+def test_hierarchy_patterns_match_the_batch_files_only(tmp_path):
+    region = tmp_path / "region"
+    write(region, "summary.txt", agency="示范县人民政府")
+    write(region / "depts" / "x", "a.txt", agency="示范县教育局")
+    write(region / "depts", "b.txt", agency="示范县财政局")
+    (region / "hierarchy.yaml").write_text("summary.txt:\n  - depts/**/*.txt\n", encoding="utf-8")
+    summary = run_batch([region], tmp_path / "out", progress=False, overview=False)
+    assert summary.unreadable == []
+    assert {Path(k).name: sorted(Path(m).name for m in v) for k, v in summary.hierarchy.items()} == {"summary.txt": ["a.txt", "b.txt"]}

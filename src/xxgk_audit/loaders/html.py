@@ -220,10 +220,13 @@ class _Flow:
                     remaining -= 1
                     span = cell.colspan
                     for c in range(column, column + span):
+                        entry = pending.get(c)
+                        if entry is None or entry[0] is not cell:
+                            continue  # a later spanning cell took this column over
                         if remaining:
-                            pending[c][1] = remaining
+                            entry[1] = remaining
                         else:
-                            pending.pop(c, None)
+                            del pending[c]
                     column += span
 
             for cell in _cells(row):
