@@ -147,3 +147,18 @@ def test_export_never_writes_through_a_planted_temporary_name(tmp_path):
     write_atomic(tmp_path / "link.html", "<html>x</html>")  # a link at the target itself is replaced, not followed
     assert victim.read_text() == "keep me" and not (tmp_path / "link.html").is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "memo.html", "memo.html.part", "victim.txt"]
+
+
+def test_memo_command_keeps_the_batch_overview(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "overview.html").write_text("<html>批量审核总览</html>", encoding="utf-8")
+    report = write_report(tmp_path / "in", "overview.txt", arithmetic_error_text())
+    proc = subprocess.run([sys.executable, "-m", "xxgk_audit.cli", "memo", str(report), "--out-dir", str(out)], capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 1, proc.stderr  # the report has errors
+    assert proc.stdout.strip() == str(out / "overview-2.html")
+    assert (out / "overview.html").read_text(encoding="utf-8") == "<html>批量审核总览</html>"
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
