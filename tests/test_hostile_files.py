@@ -214,3 +214,26 @@ def test_decimal_count_in_table_frame_memo_and_app(tmp_path):
 
     app = AuditApp(path, review_dir=tmp_path / "out", choices=[])
     assert app.loaded is not None and "7.5" in app.sections["tables"].value
+
+
+def test_pdf_syntax_that_would_make_a_scanner_backtrack(tmp_path):
+    """The stream scan is linear in the file: runs of "%", digits, "obj", "/Contents[", "BI" …"""
+    import zlib
+
+    from hostile import page_with_content
+
+    junk = b"".join([
+        b">>" + b"%" * 40 + b"x\n",
+        b"1" * 200_000 + b"\n",
+        b"obj " * 100_000,
+        b"/Contents[" * 100_000,
+        b"/XObject<<" * 100_000,
+        b">>stream\n" * 50_000,
+    ])
+    content = b"BI /F /Fl ID " * 20_000 + b"(" * 100_000 + b"/X " * 50_000 + b"%%%%" * 10_000
+    path = tmp_path / "junk.pdf"
+    path.write_bytes(page_with_content(zlib.compress(content)).replace(b"%%EOF", junk + b"\n%%EOF"))
+    started = time.monotonic()
+    outcome = load_limited(path, MEMORY_MB, SECONDS)
+    assert "refused" in outcome, outcome
+    assert time.monotonic() - started < 20

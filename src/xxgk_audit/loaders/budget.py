@@ -19,6 +19,7 @@ PDF_CONTENT_STREAM_BYTES = 16 * MB  # one page content stream or form, inflated
 PDF_CONTENT_BYTES = 64 * MB  # all content streams and forms of the document, inflated
 PDF_OTHER_STREAM_BYTES = 64 * MB  # one font, object stream, cross-reference stream …, inflated
 PDF_OTHER_BYTES = 256 * MB  # all of them together
+PDF_STREAMS = 100_000  # streams in one file
 PDF_PAGE_OPERATIONS = 200_000  # operators that make a page object (paint, show text, draw), forms expanded
 PDF_PAGE_TEXT_BYTES = 400_000  # bytes of text strings shown on one page, forms expanded
 PDF_OPERATIONS = 2_000_000  # the same operators in the whole document

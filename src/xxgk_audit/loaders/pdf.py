@@ -79,6 +79,8 @@ _TOO_LARGE = {
     "page_operations": "PDF 某一页的绘图和文字指令过多（超过 {limit} 条），不像是一份年度报告，未读取",
     "page_text": "PDF 某一页的文字内容过多（超过 {limit} 字节），不像是一份年度报告，未读取",
     "operations": "PDF 全文的绘图和文字指令过多（超过 {limit} 条），不像是一份年度报告，未读取",
+    "streams": "PDF 内的数据流过多（超过 {limit} 个），不像是一份年度报告，未读取",
+    "dictionaries": "PDF 结构异常（数据流的字典过大或过多），不像是一份年度报告，未读取",
 }
 _UNMAPPED_ENCRYPTED = "PDF 已加密（限制复制），文字无法正确提取：请提供未加密的版本"
 

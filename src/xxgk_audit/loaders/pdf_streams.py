@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 import zlib
 from dataclasses import dataclass
@@ -30,31 +31,43 @@ from typing import Callable
 
 from . import budget
 
-_WS = rb"(?:[\s\x00]|%[^\r\n]*)*"  # PDF white space and comments
+# Every pattern is linear in its input: white space, numbers and names are matched possessively
+# (atomic groups, Python 3.11), so a file of "%%%%…" or "1111…" cannot make a search backtrack, and
+# what may run long ("[…]", "<<…>>") is only matched at a known place in a bounded window.
+_WS = rb"(?>(?:[\s\x00]++|%[^\r\n]*+)*+)"  # PDF white space and comments (a comment runs to the line end)
+_NUMBER = rb"[0-9]++"
+_NAME_CHARS = rb"[^\s\x00/<>\[\]()%{}]++"
 _STREAM = re.compile(rb">>" + _WS + rb"stream(?:\r\n|\n|\r)?")
-_FILTER = re.compile(rb"/Filter" + _WS + rb"(\[[^\]]*\]|/[^\s/<>\[\]()%{}]+)")
-_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
-_REF = re.compile(rb"(\d+)" + _WS + rb"(\d+)" + _WS + rb"R\b")
-_ESCAPED_NAME = re.compile(rb"/[A-Za-z0-9]*#[0-9A-Fa-f]{2}")
+_FILTER = re.compile(rb"/Filter" + _WS + rb"(\[[^\]]*+\]|/" + _NAME_CHARS + rb")")
+_NAME = re.compile(rb"/(" + _NAME_CHARS + rb")")
+_REF = re.compile(rb"(" + _NUMBER + rb")" + _WS + _NUMBER + _WS + rb"R\b")
+_ESCAPED_NAME = re.compile(rb"/[A-Za-z0-9]*+#[0-9A-Fa-f]{2}")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _IMAGE = re.compile(rb"/Subtype" + _WS + rb"/Image\b")
 _FORM = re.compile(rb"/Subtype" + _WS + rb"/Form\b")
 _FONT = re.compile(rb"/Length[123]\b|/Subtype" + _WS + rb"/(?:Type1C|CIDFontType0C|OpenType)\b")
-_TYPED = re.compile(rb"/Type" + _WS + rb"/(?:XRef|ObjStm|Metadata|EmbeddedFile)\b|/N" + _WS + rb"\d")
+_TYPED = re.compile(rb"/Type" + _WS + rb"/(?:XRef|ObjStm|Metadata|EmbeddedFile)\b|/N" + _WS + rb"[0-9]")
 _INLINE_IMAGE = re.compile(rb"(?<![^\s\x00\]>)])BI(?=[\s\x00/])")
 _INLINE_DATA = re.compile(rb"(?<=[\s\x00])ID(?:\r\n|[\s\x00])")
-_NAME_TOKEN = re.compile(rb"/[^\s/<>\[\]()%{}]+")
-_HEADER_END = re.compile(rb"([0-9]+)[\s\x00]+[0-9]+[\s\x00]+$")
-_LENGTH = re.compile(rb"/Length" + _WS + rb"([0-9]+)(?:" + _WS + rb"[0-9]+" + _WS + rb"(R))?(?![0-9])")
+_NAME_TOKEN = re.compile(rb"/" + _NAME_CHARS)
+_HEADER_END = re.compile(rb"(?<![0-9])(" + _NUMBER + rb")[\s\x00]++" + _NUMBER + rb"[\s\x00]++$")
+_LENGTH = re.compile(rb"/Length" + _WS + rb"(" + _NUMBER + rb")(?:" + _WS + _NUMBER + _WS + rb"(R)\b)?")
 _OBJECT_STREAM = re.compile(rb"/Type" + _WS + rb"/ObjStm\b")
-_INLINE_FILTER = re.compile(rb"/(?:Filter|F)" + _WS + rb"(\[[^\]]*\]|/[^\s/<>\[\]()%{}]+)")
-_CONTENTS = re.compile(rb"/Contents" + _WS + rb"(\[[^\]]*\]|[0-9]+" + _WS + rb"[0-9]+" + _WS + rb"R\b)")
-_XOBJECTS = re.compile(rb"/XObject" + _WS + rb"(?:<<(.*?)>>|([0-9]+)" + _WS + rb"[0-9]+" + _WS + rb"R\b)", re.S)
-_XOBJECT_ENTRY = re.compile(rb"/([^\s/<>\[\]()%{}]+)" + _WS + rb"([0-9]+)" + _WS + rb"[0-9]+" + _WS + rb"R\b")
+_INLINE_FILTER = re.compile(rb"/(?:Filter|F)" + _WS + rb"(\[[^\]]*+\]|/" + _NAME_CHARS + rb")")
+_INTEGER_BODY = re.compile(_WS + rb"(" + _NUMBER + rb")" + _WS + rb"endobj")
+_ARRAY_BODY = re.compile(_WS + rb"(\[[^\]]*+\])")
+_DICTIONARY_BODY = re.compile(_WS + rb"<<([^>]*+)>>")
+_CONTENTS = re.compile(rb"/Contents" + _WS + rb"(\[[^\]]*+\]|" + _NUMBER + _WS + _NUMBER + _WS + rb"R\b)")
+_XOBJECTS = re.compile(rb"/XObject" + _WS + rb"(?:<<([^>]*+)>>|(" + _NUMBER + rb")" + _WS + _NUMBER + _WS + rb"R\b)")
+_XOBJECT_ENTRY = re.compile(rb"/(" + _NAME_CHARS + rb")" + _WS + rb"(" + _NUMBER + rb")" + _WS + _NUMBER + _WS + rb"R\b")
 # operators that create a page object in PDFium: painting a path, showing text, an XObject, an inline image
 _OPERATOR = re.compile(rb"(?<![^\s\x00\])>])(?:Tj|TJ|'|\"|S|s|f\*?|F|B\*?|b\*?|Do|BI)(?![^\s\x00\[(</%])")
-_DRAW = re.compile(rb"/([^\s/<>\[\]()%{}]+)" + _WS + rb"Do(?![^\s\x00\[(</%])")
-_STRING = re.compile(rb"\([^)]*\)|<[0-9A-Fa-f\s]*>")
+_DRAW = re.compile(rb"/(" + _NAME_CHARS + rb")" + _WS + rb"Do(?![^\s\x00\[(</%])")
+_STRING = re.compile(rb"\((?:[^()\\]++|\\.)*+\)|<[0-9A-Fa-f\s]*+>", re.S)
+_MAX_DICTIONARY_BYTES = 64 * 1024 * 1024  # stream dictionaries searched in one file
+_WINDOW = 16384  # bytes after "/Contents" or "/XObject" read for its value
+_MAX_ENTRIES = 10_000  # /Contents or /XObject entries read; a real report has a few hundred
+_MAX_INLINE_IMAGES = 10_000  # inline images in one content stream
 _MAX_FORM_DEPTH = 40  # forms inside forms that PDFium parses
 _LOOKBACK = 65536  # bytes before a stream searched for its "N G obj" header
 _CHUNK = 1 << 16
@@ -106,8 +119,9 @@ def check(data: bytes, tick: Callable[[], None] | None = None) -> None:
     if _ESCAPED_NAME.search(data):  # /Cont#65nts: names as PDFium reads them
         data = _NAME_TOKEN.sub(lambda m: _HEX_ESCAPE.sub(lambda h: bytes([int(h.group(1), 16)]), m.group(0)), data)
     view = memoryview(data)
-    streams = list(_streams(data))
-    objects = _ObjectIndex(data, view, streams, tick)
+    headers = _Headers(data, tick)
+    streams = _streams(data, headers, tick)
+    objects = _ObjectIndex(data, view, streams, headers, tick)
     pages = objects.page_contents()
     content_numbers = {n for page in pages for n in page}
     totals = _Totals()
@@ -147,7 +161,7 @@ def check(data: bytes, tick: Callable[[], None] | None = None) -> None:
     _check_pages(pages, work, forms, objects.xobject_names(), tick)
 
 
-def _check_pages(pages: list[list[int]], work: dict[int, _Work], forms: set[int], names: dict[bytes, set[int]], tick) -> None:
+def _check_pages(pages: list[list[int]], work: dict[int, _Work], forms: set[int], names: dict[bytes, set[int]] | None, tick) -> None:
     """What PDFium builds for each page: its content streams with every form they draw expanded
     (a form drawn 1,000 times is parsed 1,000 times), within the page and document budgets. A
     content stream no page names is checked as a page of its own."""
@@ -161,7 +175,7 @@ def _check_pages(pages: list[list[int]], work: dict[int, _Work], forms: set[int]
             return (0, 0)  # PDFium does not descend further either
         operations, text, drawn = work[key].counts()
         for name, times in drawn.items():
-            targets = names.get(name)
+            targets = names.get(bytes(name)) if names is not None else None
             candidates = [t for t in (any_form if targets is None else sorted(targets & forms)) if t not in ancestors and t != key]
             if not candidates:
                 continue
@@ -200,44 +214,87 @@ def _no_tick() -> None:
 
 
 # -- finding the streams ---------------------------------------------------------------------------
-def _streams(data: bytes):
+class _Headers:
+    """Where each "N G obj" header ends, found in one pass (the last one of a number counts, as
+    in an incrementally updated file), and the streams' "endstream" keywords."""
+
+    def __init__(self, data: bytes, tick: Callable[[], None]):
+        self.data = data
+        self.positions: list[int] = []
+        self.numbers: list[int] = []
+        self.end_of: dict[int, int] = {}
+        for count, at in enumerate(_find_all(data, b"obj")):  # the keyword first: a literal search is fast
+            if count % 10000 == 9999:
+                tick()
+            if data[at - 3 : at] == b"end" or data[at + 3 : at + 4].isalnum():
+                continue
+            match = _HEADER_END.search(data, max(0, at - 40), at)
+            if match:
+                number = int(match.group(1))
+                self.positions.append(at + 3)
+                self.numbers.append(number)
+                self.end_of[number] = at + 3
+        self.endstreams = list(_find_all(data, b"endstream"))
+
+    def before(self, position: int) -> tuple[int | None, int]:
+        """The object whose header ends last before ``position`` (within the look-back window)."""
+        k = bisect.bisect_right(self.positions, position) - 1
+        if k < 0 or position - self.positions[k] > _LOOKBACK:
+            return None, max(0, position - _LOOKBACK)
+        return self.numbers[k], self.positions[k]
+
+    def endstream_after(self, position: int) -> int:
+        k = bisect.bisect_left(self.endstreams, position)
+        return self.endstreams[k] if k < len(self.endstreams) else len(self.data)
+
+    def integer(self, number: int) -> int | None:
+        """The value of ``number 0 obj 123 endobj``."""
+        at = self.end_of.get(number)
+        match = _INTEGER_BODY.match(self.data, at, at + 64) if at is not None else None
+        return int(match.group(1)) if match else None
+
+
+def _find_all(data, key: bytes):
+    """Every position of ``key`` in ``data`` (a literal search: memchr speed)."""
+    find = data.find if isinstance(data, bytes) else bytes(data).find
+    at = find(key)
+    while at >= 0:
+        yield at
+        at = find(key, at + 1)
+
+
+def _streams(data: bytes, headers: _Headers, tick: Callable[[], None]) -> list[tuple[int | None, int, int, bytes]]:
     """(object number or None, data start, data end, dictionary text) of every stream."""
+    out = []
+    view = memoryview(data)
+    dictionaries = 0  # bytes of dictionary text searched: a file of ">>stream" without objects is no PDF
     for match in _STREAM.finditer(data):
+        if len(out) % 1000 == 999:
+            tick()
+            if len(out) >= budget.PDF_STREAMS:
+                raise TooLarge("streams", budget.PDF_STREAMS)
         start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            end = len(data)
-        number, header_end = _header(data, match.start())
-        dictionary = data[header_end : match.start() + 2]
-        length = _length(data, dictionary)
+        end = headers.endstream_after(start)
+        number, header_end = headers.before(match.start())
+        dictionary = view[header_end : match.start() + 2]
+        dictionaries += len(dictionary)
+        if dictionaries > _MAX_DICTIONARY_BYTES:
+            raise TooLarge("dictionaries", _MAX_DICTIONARY_BYTES)
+        length = _length(headers, dictionary)
         if length is not None and start < start + length <= len(data) and start + length > end:
             end = start + length  # PDFium reads /Length bytes when "endstream" follows them
-        yield number, start, end, dictionary
+        out.append((number, start, end, dictionary))
+    return out
 
 
-def _header(data: bytes, before: int) -> tuple[int | None, int]:
-    """The number of the object whose dictionary ends at ``before``, and the end of its
-    "N G obj" header (``None`` and the search window's start when there is none nearby)."""
-    low = max(0, before - _LOOKBACK)
-    at = before
-    while True:
-        at = data.rfind(b"obj", low, at)
-        if at < 0:
-            return None, low
-        match = _HEADER_END.search(data, max(low, at - 40), at)
-        if match and data[at - 3 : at] != b"end":
-            return int(match.group(1)), at + 3
-
-
-def _length(data: bytes, dictionary: bytes) -> int | None:
+def _length(headers: _Headers, dictionary: bytes) -> int | None:
     """A stream's /Length, direct or through a reference to an integer object."""
     match = _LENGTH.search(dictionary)
     if not match:
         return None
     if match.group(2) is None:
         return int(match.group(1))
-    body = re.search(rb"(?<![0-9])" + match.group(1) + _WS + rb"[0-9]+" + _WS + rb"obj" + _WS + rb"([0-9]+)", data)
-    return int(body.group(1)) if body else None
+    return headers.integer(int(match.group(1)))
 
 
 def _raw(view: memoryview, start: int, end: int, filters: list[bytes]) -> memoryview:
@@ -249,12 +306,14 @@ def _raw(view: memoryview, start: int, end: int, filters: list[bytes]) -> memory
 
 
 class _ObjectIndex:
-    """The file's objects as text: the raw file, and the objects inside its object streams."""
+    """The file's objects as text: the raw file, and its object streams (inflated)."""
 
-    def __init__(self, data: bytes, view: memoryview, streams: list, tick: Callable[[], None]):
+    def __init__(self, data: bytes, view: memoryview, streams: list, headers: _Headers, tick: Callable[[], None]):
         self.data = data
+        self.headers = headers
         self.numbers = {number for number, *_ in streams}
-        self.packed: dict[int, bytes] = {}  # object number -> body, from the object streams
+        self.bodies: list[bytes] = []  # the object streams, inflated
+        self.packed: dict[int, tuple[int, int, int]] = {}  # object number -> (body, start, end)
         for number, start, end, dictionary in streams:
             if _OBJECT_STREAM.search(dictionary):
                 filters = _filters(dictionary)
@@ -262,60 +321,83 @@ class _ObjectIndex:
                     body = _decode(_raw(view, start, end, filters), filters, budget.PDF_OTHER_STREAM_BYTES, "other", tick)
                 except _Undecodable:
                     continue
-                self.packed.update(_unpack(body, dictionary))
+                self.bodies.append(body)
+                for number_in, first, last in _unpack(body, dictionary):
+                    self.packed[number_in] = (len(self.bodies) - 1, first, last)
+                tick()
 
     def texts(self):
         yield self.data
-        yield from self.packed.values()
+        yield from self.bodies
 
-    def body(self, number: int) -> bytes | None:
+    def body(self, number: int):
+        """The text of an object (a window of the file after its header)."""
         if number in self.packed:
-            return self.packed[number]
-        match = re.search(rb"(?<![0-9])%d" % number + _WS + rb"[0-9]+" + _WS + rb"obj\b", self.data)
-        return self.data[match.end() : match.end() + 65536] if match else None
+            index, first, last = self.packed[number]
+            return memoryview(self.bodies[index])[first : min(last, first + _WINDOW)]
+        at = self.headers.end_of.get(number)
+        return memoryview(self.data)[at : at + _WINDOW] if at is not None else None
+
+    def _entries(self, key: bytes, pattern: re.Pattern):
+        """The matches of ``pattern`` at each occurrence of ``key``, each in a bounded window; None
+        past :data:`_MAX_ENTRIES` occurrences (no real file has so many)."""
+        found = []
+        seen = 0
+        for text in self.texts():
+            for at in _find_all(text, key):
+                seen += 1
+                if seen > _MAX_ENTRIES:
+                    return None
+                match = pattern.match(text, at, at + _WINDOW)
+                if match:
+                    found.append(match)
+        return found
 
     def page_contents(self) -> list[list[int]]:
         """The content stream numbers of each /Contents entry (one per page), through one
         indirect array."""
         pages = []
-        for text in self.texts():
-            for match in _CONTENTS.finditer(text):
-                refs = [int(ref.group(1)) for ref in _REF.finditer(match.group(1))]
-                if len(refs) == 1 and refs[0] not in self.numbers:  # /Contents 12 0 R, an array
-                    body = self.body(refs[0])
-                    array = re.match(_WS + rb"(\[[^\]]*\])", body or b"")
-                    if array:
-                        refs = [int(ref.group(1)) for ref in _REF.finditer(array.group(1))]
-                pages.append(refs)
+        for match in self._entries(b"/Contents", _CONTENTS) or []:
+            refs = [int(ref.group(1)) for ref in _REF.finditer(match.group(1))]
+            if len(refs) == 1 and refs[0] not in self.numbers:  # /Contents 12 0 R, an array
+                body = self.body(refs[0])
+                array = _ARRAY_BODY.match(body) if body is not None else None
+                if array:
+                    refs = [int(ref.group(1)) for ref in _REF.finditer(array.group(1))]
+            pages.append(refs)
         return pages
 
-    def xobject_names(self) -> dict[bytes, set[int]]:
-        """Every name an /XObject resource dictionary gives, with the objects it may stand for."""
+    def xobject_names(self) -> dict[bytes, set[int]] | None:
+        """Every name an /XObject resource dictionary gives, with the objects it may stand for
+        (None: too many dictionaries to tell; then any name may be any form)."""
+        matches = self._entries(b"/XObject", _XOBJECTS)
+        if matches is None:
+            return None
         names: dict[bytes, set[int]] = {}
-        for text in self.texts():
-            for match in _XOBJECTS.finditer(text):
-                entries = match.group(1)
-                if entries is None:  # /XObject 20 0 R
-                    body = self.body(int(match.group(2))) or b""
-                    inner = re.match(_WS + rb"<<(.*?)>>", body, re.S)
-                    entries = inner.group(1) if inner else b""
-                for name, number in _XOBJECT_ENTRY.findall(entries):
-                    names.setdefault(name, set()).add(int(number))
+        for match in matches:
+            entries = match.group(1)
+            if entries is None:  # /XObject 20 0 R
+                body = self.body(int(match.group(2)))
+                inner = _DICTIONARY_BODY.match(body) if body is not None else None
+                entries = inner.group(1) if inner else b""
+            for name, number in _XOBJECT_ENTRY.findall(entries):
+                names.setdefault(bytes(name), set()).add(int(number))
         return names
 
 
-def _unpack(body: bytes, dictionary: bytes) -> dict[int, bytes]:
-    """The objects of an object stream: its header lists (number, offset) pairs before /First."""
-    first = re.search(rb"/First" + _WS + rb"([0-9]+)", dictionary)
+def _unpack(body: bytes, dictionary: bytes) -> list[tuple[int, int, int]]:
+    """The objects of an object stream, as (number, start, end) in ``body``: its header lists
+    (number, offset) pairs before /First."""
+    first = re.search(rb"/First" + _WS + rb"(" + _NUMBER + rb")", dictionary)
     if not first:
-        return {}
+        return []
     start = int(first.group(1))
-    numbers = [int(n) for n in re.findall(rb"[0-9]+", body[:start])]
+    numbers = [int(n) for n in re.findall(rb"[0-9]++", body[: min(start, len(body))])][: 2 * _MAX_ENTRIES * 10]
     pairs = list(zip(numbers[0::2], numbers[1::2]))
-    out = {}
+    out = []
     for k, (number, offset) in enumerate(pairs):
         end = start + pairs[k + 1][1] if k + 1 < len(pairs) else len(body)
-        out[number] = body[start + offset : end]
+        out.append((number, start + offset, max(start + offset, end)))
     return out
 
 
@@ -346,7 +428,7 @@ class _Work:
         return self._counts
 
 
-def _filters(dictionary: bytes) -> list[bytes]:
+def _filters(dictionary) -> list[bytes]:
     match = _FILTER.search(dictionary)
     if not match:
         return []
@@ -359,16 +441,27 @@ def _inline_images(content: bytes, tick: Callable[[], None]) -> int:
     if b"BI" not in content:
         return 0
     view = memoryview(content)
-    for begin in _INLINE_IMAGE.finditer(content):
-        data_match = _INLINE_DATA.search(content, begin.end())
-        if data_match is None:
+    data_starts = [m for m in _INLINE_DATA.finditer(content)]
+    positions = [m.start() for m in data_starts]
+    ends = list(_find_all(content, b"EI"))
+    for count, begin in enumerate(_INLINE_IMAGE.finditer(content)):
+        if count >= _MAX_INLINE_IMAGES:
+            raise TooLarge("page_operations", budget.PDF_PAGE_OPERATIONS)
+        if count % 100 == 99:
+            tick()
+        k = bisect.bisect_left(positions, begin.end())
+        if k == len(positions):
             break
+        data_match = data_starts[k]
+        if data_match.start() - begin.end() > _WINDOW:
+            continue  # no image dictionary is that long: not an inline image
         match = _INLINE_FILTER.search(content, begin.end(), data_match.start())
         if not match:
             continue
         filters = [_ABBREVIATIONS.get(name, name) for name in _NAME.findall(match.group(1))]
-        end = content.find(b"EI", data_match.end())
-        total += _count(_raw(view, data_match.end(), end if end >= 0 else len(content), filters), filters, budget.PDF_CONTENT_STREAM_BYTES, tick, "content")
+        e = bisect.bisect_left(ends, data_match.end())
+        end = ends[e] if e < len(ends) else len(content)
+        total += _count(_raw(view, data_match.end(), end, filters), filters, budget.PDF_CONTENT_STREAM_BYTES, tick, "content")
         if total > budget.PDF_CONTENT_BYTES:
             raise TooLarge("content", budget.PDF_CONTENT_BYTES)
     return total
