@@ -275,3 +275,11 @@ def test_hierarchy_patterns_match_the_batch_files_only(tmp_path):
     summary = run_batch([region], tmp_path / "out", progress=False, overview=False)
     assert summary.unreadable == []
     assert {Path(k).name: sorted(Path(m).name for m in v) for k, v in summary.hierarchy.items()} == {"summary.txt": ["a.txt", "b.txt"]}
+
+
+def test_a_fifo_named_like_a_declaration_does_not_hang_the_batch(tmp_path):
+    folder = tmp_path / "in"
+    write(folder, "a.txt")
+    os.mkfifo(folder / "hierarchy.yaml")
+    proc = cli("batch", str(folder), "--out-dir", str(tmp_path / "out"), timeout=120)
+    assert proc.returncode == 2 and f"{folder / 'hierarchy.yaml'}: 层级声明不是普通文件" in proc.stderr, proc.stderr

@@ -59,6 +59,10 @@ class OutputFolder:
         try:
             if self.stage is not None:
                 _remove(self.stage)
+                if self.stage.exists():  # a worker still finishing its task wrote into it: once more at exit
+                    import atexit
+
+                    atexit.register(_remove, self.stage)
         finally:
             self._unlock()
 
