@@ -59,6 +59,7 @@ _ARRAY_BODY = re.compile(_WS + rb"(\[[^\]]*+\])")
 _DICTIONARY_BODY = re.compile(_WS + rb"<<([^>]*+)>>")
 _CONTENTS = re.compile(rb"/Contents" + _WS + rb"(\[[^\]]*+\]|" + _NUMBER + _WS + _NUMBER + _WS + rb"R\b)")
 _XOBJECTS = re.compile(rb"/XObject" + _WS + rb"(?:<<([^>]*+)>>|(" + _NUMBER + rb")" + _WS + _NUMBER + _WS + rb"R\b)")
+_DICTIONARY_START = re.compile(rb"/XObject" + _WS + rb"<<")
 _XOBJECT_ENTRY = re.compile(rb"/(" + _NAME_CHARS + rb")" + _WS + rb"(" + _NUMBER + rb")" + _WS + _NUMBER + _WS + rb"R\b")
 # operators that create a page object in PDFium: painting a path, showing text, an XObject, an inline image
 _OPERATOR = re.compile(rb"(?<![^\s\x00\])>])(?:Tj|TJ|'|\"|S|s|f\*?|F|B\*?|b\*?|Do|BI)(?![^\s\x00\[(</%])")
@@ -166,7 +167,8 @@ def _check_pages(pages: list[list[int]], work: dict[int, _Work], forms: set[int]
     (a form drawn 1,000 times is parsed 1,000 times), within the page and document budgets. A
     content stream no page names is checked as a page of its own."""
     memo: dict[int, tuple[int, int]] = {}
-    any_form = sorted(forms)
+    if names is None and forms:
+        raise TooLarge("dictionaries", _MAX_ENTRIES)  # forms, and resource dictionaries past counting
 
     def expanded(key: int, ancestors: frozenset) -> tuple[int, int]:
         if key in memo:
@@ -175,8 +177,8 @@ def _check_pages(pages: list[list[int]], work: dict[int, _Work], forms: set[int]
             return (0, 0)  # PDFium does not descend further either
         operations, text, drawn = work[key].counts()
         for name, times in drawn.items():
-            targets = names.get(bytes(name)) if names is not None else None
-            candidates = [t for t in (any_form if targets is None else sorted(targets & forms)) if t not in ancestors and t != key]
+            # a name no /XObject dictionary of the file gives draws nothing, in PDFium either
+            candidates = [t for t in sorted(names.get(bytes(name), set()) & forms) if t not in ancestors and t != key]
             if not candidates:
                 continue
             sizes = [expanded(t, ancestors | {key}) for t in candidates]
@@ -338,9 +340,10 @@ class _ObjectIndex:
         at = self.headers.end_of.get(number)
         return memoryview(self.data)[at : at + _WINDOW] if at is not None else None
 
-    def _entries(self, key: bytes, pattern: re.Pattern):
+    def _entries(self, key: bytes, pattern: re.Pattern, complete: re.Pattern | None = None):
         """The matches of ``pattern`` at each occurrence of ``key``, each in a bounded window; None
-        past :data:`_MAX_ENTRIES` occurrences (no real file has so many)."""
+        past :data:`_MAX_ENTRIES` occurrences (no real file has so many), or where ``complete``
+        matches but ``pattern`` does not (a dictionary that runs beyond the window)."""
         found = []
         seen = 0
         for text in self.texts():
@@ -351,6 +354,8 @@ class _ObjectIndex:
                 match = pattern.match(text, at, at + _WINDOW)
                 if match:
                     found.append(match)
+                elif complete is not None and complete.match(text, at, at + _WINDOW):
+                    return None
         return found
 
     def page_contents(self) -> list[list[int]]:
@@ -370,7 +375,7 @@ class _ObjectIndex:
     def xobject_names(self) -> dict[bytes, set[int]] | None:
         """Every name an /XObject resource dictionary gives, with the objects it may stand for
         (None: too many dictionaries to tell; then any name may be any form)."""
-        matches = self._entries(b"/XObject", _XOBJECTS)
+        matches = self._entries(b"/XObject", _XOBJECTS, _DICTIONARY_START)
         if matches is None:
             return None
         names: dict[bytes, set[int]] = {}
