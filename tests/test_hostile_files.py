@@ -237,3 +237,24 @@ def test_pdf_syntax_that_would_make_a_scanner_backtrack(tmp_path):
     outcome = load_limited(path, MEMORY_MB, SECONDS)
     assert "refused" in outcome, outcome
     assert time.monotonic() - started < 20
+
+
+def test_encrypted_pdf_is_counted_in_its_decrypted_copy(tmp_path):
+    """An owner-password-only PDF opens without a password; its encrypted streams cannot be counted
+    as they are, so PDFium's decrypted copy is."""
+    import io
+
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt=StandardEncryption("", "owner", canModify=0))
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 700, "Report 2023")
+    page._code.append(" " * (20 * 1024 * 1024))  # 20 MB of blanks in the page's content stream
+    page.showPage()
+    page.save()
+    path = tmp_path / "encrypted.pdf"
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 1024 * 1024
+    refused_within_limits(path, "页面内容解压后过大")
