@@ -33,11 +33,12 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
-# the audit notebook as a web app (Voilà) on http://127.0.0.1:$(APP_PORT)/ for auditors who do not code
+# the audit notebook as a web app (Voilà) on 127.0.0.1:$(APP_PORT) for auditors who do not code: it prints
+# its URL with the access token; APP_ARGS for more (e.g. APP_ARGS="--allow /data/reports --max-kernels 8")
 APP_PORT ?= 8866
+APP_ARGS ?=
 app: $(VENV)/.installed-app
-	@echo "审核应用：http://127.0.0.1:$(APP_PORT)/  （Ctrl+C 停止）"
-	$(BIN)/voila notebooks/audit_report.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
+	$(BIN)/xxgk-audit app --port $(APP_PORT) $(APP_ARGS)
 
 # the audit notebook in JupyterLab, as a working copy under reports/notebooks/ (the tracked notebook
 # stays as committed: no outputs); NOTEBOOK=batch_overview for the batch overview

@@ -10,13 +10,13 @@ chooses that report, gives one verdict and saves two PNGs next to this script.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,22 +35,25 @@ def main() -> None:
         inbox = Path(tmp) / "inbox"
         write_report(inbox, "2023_示例_表三有误.txt", arithmetic_error_text())
         env = dict(os.environ, XXGK_AUDIT_INBOX=str(inbox), XXGK_AUDIT_OUT_DIR=str(Path(tmp) / "out"))
+        log = Path(tmp) / "app.log"
         voila = subprocess.Popen(
-            [str(Path(sys.executable).parent / "voila"), "notebooks/audit_report.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "-m", "xxgk_audit.cli", "app", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
-        url = f"http://127.0.0.1:{port}/"
+        base = f"http://127.0.0.1:{port}/"
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(url, timeout=5)
+            url = None
+            for _ in range(300):  # `xxgk-audit app` prints its URL with the token once it listens
+                found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]+", log.read_text())
+                if found:
+                    url = found.group(0)
                     break
-                except OSError:
-                    time.sleep(0.3)
+                time.sleep(0.3)
+            assert url, log.read_text()
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"])
                 page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="zh-CN")
-                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) or route.request.url.startswith("ws") else route.abort())
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) or route.request.url.startswith("ws") else route.abort())
                 page.goto(url, timeout=120_000)
                 page.wait_for_selector("select", timeout=120_000)
                 select = page.locator("select").first

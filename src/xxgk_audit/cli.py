@@ -304,6 +304,22 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
     lab.add_argument("--fresh", action="store_true", help="用软件包中的笔记本覆盖已有的工作副本")
     lab.set_defaults(func=_lazy("xxgk_audit.lab", "cmd_lab"))
+
+    app = _subcommand(
+        sub,
+        "app",
+        summary="以网页应用（Voilà）打开审核笔记本：只在本机、凭令牌访问",
+        description="在 127.0.0.1 上启动审核应用（Voilà），打印带令牌的网址。应用只能打开项目 data/、reports/ 文件夹和 --allow 指定的文件夹中的报告；"
+        "闲置的页面会关闭其内核，同时运行的内核数有上限（见 README“审核网页应用”）。",
+        example="  xxgk-audit app\n  xxgk-audit app --port 9000 --allow 待审核报告/",
+        exit_status="退出状态：应用停止时为 0；2 参数错误、端口被占用或未安装 Voilà。",
+    )
+    app.add_argument("--port", type=int, default=8866, metavar="N", help="端口（默认 8866）")
+    app.add_argument("--allow", action="append", metavar="DIR", help="另外允许打开其中报告的文件夹（可重复）")
+    app.add_argument("--idle-timeout", type=int, default=1800, metavar="SECONDS", help="页面闲置多少秒后关闭其内核（默认 1800）")
+    app.add_argument("--cull-interval", type=int, default=60, metavar="SECONDS", help="每隔多少秒检查一次闲置内核（默认 60）")
+    app.add_argument("--max-kernels", type=int, default=4, metavar="N", help="最多同时运行的内核（打开的页面）数（默认 4）")
+    app.set_defaults(func=_lazy("xxgk_audit.app", "cmd_app"))
     return parser
 
 
@@ -318,11 +334,16 @@ def _lazy(module: str, name: str):
     return run
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM as Ctrl-C: the same clean-up (pool cancelled, temporary files removed)
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8", errors="replace")
         sys.stderr.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
+    previous = _on_sigterm(_terminate)
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -331,6 +352,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        _on_sigterm(previous)
+
+
+def _on_sigterm(handler):
+    """Install ``handler`` for SIGTERM (main thread only); the handler it replaces."""
+    import signal
+    import threading
+
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 if __name__ == "__main__":

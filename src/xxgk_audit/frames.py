@@ -58,8 +58,8 @@ def table_frame(report: Report, table: str) -> pd.DataFrame:
         row_index = pd.RangeIndex(len(index), name=spec.name)
     column_index = pd.MultiIndex.from_tuples(columns) if depth > 1 else pd.Index([c[0] for c in columns])
     frame = pd.DataFrame(data, index=row_index, columns=column_index)
-    if not stacked:
-        frame = frame.astype("Int64")
+    if not stacked:  # counts: whole numbers, unless the report printed a decimal (CELL-NOT-INTEGER)
+        frame = frame.astype({column: _count_dtype(frame[column]) for column in frame.columns})
     frame.attrs["status"] = report.tables.get(table, "missing")
     frame.attrs["keys"] = {(position, column if depth > 1 else column[0]): key for (position, column), key in keys.items()}
     return frame
@@ -68,3 +68,8 @@ def table_frame(report: Report, table: str) -> pd.DataFrame:
 def _value(report: Report, key: str | None):
     value = report.value(key) if key else None
     return pd.NA if value is None else value
+
+
+def _count_dtype(column: pd.Series) -> str:
+    """"Int64" for a column of whole numbers; "Float64" where a count was printed as ``7.5``."""
+    return "Int64" if all(value is pd.NA or float(value).is_integer() for value in column) else "Float64"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable, TextIO
 
-from .exitcodes import fail_line
+from .exitcodes import fail_line, fail_reason
 
 
 def load_all(paths: Iterable[str], debug: bool = False, stderr: TextIO | None = None) -> tuple[list, list[tuple[str, str]]]:
@@ -18,9 +18,8 @@ def load_all(paths: Iterable[str], debug: bool = False, stderr: TextIO | None = 
         try:
             reports.append(load_report(path))
         except Exception as exc:  # noqa: BLE001 - the boundary: one line per bad input, never a traceback
-            line = fail_line(path, exc, debug)
-            print(line, file=stderr)
-            failures.append((path, line.split(": ", 1)[1]))
+            print(fail_line(path, exc, debug), file=stderr)
+            failures.append((path, fail_reason(exc)))
     return reports, failures
 
 

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import fastimport  # noqa: F401 - first: before anything imports nbformat
 from .errors import InputError
+from .files import write_atomic
 from .paths import out_dir_env
+from .shown import shown
 
 from jupyter_core.utils import run_sync  # noqa: E402
 
@@ -209,9 +211,7 @@ def export_notebook(
     else:
         session.execute(nb, env)
     html = render_memo(nb, title=title)
-    temporary = output.with_name(output.name + ".part")
-    temporary.write_text(html, encoding="utf-8")
-    temporary.replace(output)
+    write_atomic(output, html)
     return output
 
 
@@ -295,13 +295,15 @@ def cmd_memo(args) -> int:
 
         out_dir = Path(args.out_dir)
         stems = _unique_stems(reports)
+        taken: set[str] = set()
         total = len(reports)
         written = 0
         env = {STORE_ENV: str(store.path.resolve())}
         for number, report in enumerate(reports, 1):
-            print(f"[{number}/{total}] 正在生成审核备忘录：{report.source}", file=sys.stderr, flush=True)
+            print(f"[{number}/{total}] 正在生成审核备忘录：{shown(report.source)}", file=sys.stderr, flush=True)
             paired = pair_priors(report, priors + reports)
-            output = out_dir / f"{stems[id(report)]}.html"
+            output = memo_target(out_dir, stems[id(report)], report.sha256, taken)
+            taken.add(output.name)
             try:
                 result = audit(report, paired)
                 results.append(result)
@@ -326,10 +328,10 @@ def cmd_memo(args) -> int:
 
                     traceback.print_exc()
                 reason = _first_line(exc)
-                print(f"{report.source}: 未能生成审核备忘录（{reason}）", file=sys.stderr)
+                print(f"{shown(report.source)}: 未能生成审核备忘录（{shown(reason)}）", file=sys.stderr)
                 failures.append((report.source, reason))
                 continue
-            print(output, flush=True)
+            print(shown(output), flush=True)
             written += 1
             if pdf:
                 try:
@@ -348,6 +350,41 @@ def cmd_memo(args) -> int:
     return EXIT_ERRORS if any(open_errors) else EXIT_OK
 
 
+RESERVED_STEMS = ("overview", "notice", "index", "findings", "reports", "batch")  # names of a batch folder's own files
+_MEMO_MARK = b'name="generator" content="xxgk-audit'
+
+
+def memo_target(folder: str | os.PathLike, stem: str, sha256: str | None, taken: set | frozenset = frozenset(), suffix: str = ".html") -> Path:
+    """Where a report's memo is written: ``<stem>.html``, unless that name belongs to the batch
+    (overview.html, notice.html …), to another file, or to the memo of another report (another
+    SHA-256): then ``<stem>-2.html``, ``-3`` … A memo of this same report is replaced."""
+    folder = Path(folder)
+    for n in range(1, 10000):
+        name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
+        if n == 1 and stem.lower() in RESERVED_STEMS:
+            continue
+        target = folder / name
+        if name in taken:
+            continue
+        if not os.path.lexists(target) or _is_memo_of(target, sha256):
+            return target
+    raise InputError(str(folder / stem), "备忘录文件名已全部被占用")
+
+
+def _is_memo_of(path: Path, sha256: str | None) -> bool:
+    """Whether ``path`` is a regular file holding this tool's memo of the report ``sha256``."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or not sha256:
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return _MEMO_MARK in head and sha256.encode("ascii") in head and "批量审核总览".encode("utf-8") not in head[:4096]
+
+
 def _unique_stems(reports) -> dict[int, str]:
     """``<file stem>`` for each report; a repeated stem gets ``-2``, ``-3`` …"""
     seen: dict[str, int] = {}
@@ -364,4 +401,4 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[-1] if text else ''}"[:300]
 
 
-__all__ = ["KernelSession", "export_notebook", "inject_parameters", "render_memo", "cmd_memo", "find_notebook"]
+__all__ = ["KernelSession", "export_notebook", "inject_parameters", "render_memo", "cmd_memo", "find_notebook", "memo_target"]

@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+from .shown import shown
+
 
 def template_label(report) -> str:
     if report.template is None:
@@ -36,7 +38,7 @@ def render_text(results, failures, reviews=None) -> str:
         report = result.report
         counts = result.counts
         verdict_of = _verdict_of(review)
-        out.write(f"== {report.source}\n")
+        out.write(f"== {shown(report.source)}\n")
         tables = "、".join(f"{report.layout.tables[k].name}{ {'found': '已读取', 'missing': '缺失', 'inseparable': '数字连写无法读取'}[v]}" for k, v in report.tables.items())
         out.write(f"   {report.agency or '（未识别单位）'} · {report.year or '？'}年度 · {template_label(report)} · 找到{len(report.sections)}/6个部分 · {tables}\n")
         verdict = "有错误，需要更正" if counts["error"] else ("有警告，建议核实" if counts["warning"] else "未发现问题")
@@ -56,17 +58,17 @@ def render_text(results, failures, reviews=None) -> str:
                 values = value_text(finding)
                 if values:
                     out.write(f"      {values}\n")
-                shown = finding.locations[:6]
-                for location in shown:
+                listed = finding.locations[:6]
+                for location in listed:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
                     text = f"原文“{location.text}”" if location.text is not None else ""
-                    other = f"{Path(location.file).name} " if location.file != report.source else ""
+                    other = f"{shown(Path(location.file).name)} " if location.file != report.source else ""
                     out.write(" ".join(x for x in (f"      {other}{location.where}", label, text) if x) + "\n")
-                if len(finding.locations) > len(shown):
+                if len(finding.locations) > len(listed):
                     out.write(f"      ……共{len(finding.locations)}处\n")
         out.write("\n")
     for path, reason in failures:
-        out.write(f"== {path}\n   无法读取：{reason}\n\n")
+        out.write(f"== {shown(path)}\n   无法读取：{shown(reason)}\n\n")
     return out.getvalue()
 
 
@@ -78,15 +80,19 @@ def render_json(results, failures, reviews=None) -> str:
     for result, review in zip(results, _reviews(results, reviews)):
         verdict_of = _verdict_of(review)
         data = result.to_dict()
+        data["source"] = shown(data["source"])  # a name that is no UTF-8 cannot be written: escaped (xxgk_audit.shown)
         for finding, item in zip(result.findings, data["findings"]):
             given = verdict_of(finding)
             item.update(verdict=given.verdict, comment=given.comment, auditor=given.auditor, updated_at=given.updated_at or None)
+            for location in item.get("locations", []):
+                if "file" in location:
+                    location["file"] = shown(location["file"])
         data["review"] = reviewed_conclusion(result.findings, verdict_of).to_dict()
         reports.append(data)
     data = {
         "tool": tool_info(),
         "reports": reports,
-        "unreadable": [{"source": path, "reason": reason} for path, reason in failures],
+        "unreadable": [{"source": shown(path), "reason": shown(reason)} for path, reason in failures],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -95,6 +101,20 @@ CSV_COLUMNS = [
     "source", "agency", "year", "template", "rule", "severity", "message", "cells", "expected", "actual", "difference", "locations", "fingerprint",
     "sha256", "layout", "verdict", "comment", "reviewer", "reviewed_at",
 ]
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value for a CSV cell: text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``@SUM``,
+    ``-2+3``) gets a leading apostrophe, as OWASP recommends; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(values) -> list:
+    return [csv_cell(value) for value in values]
 
 
 def report_fields(report) -> dict:
@@ -108,17 +128,23 @@ def report_fields(report) -> dict:
 def finding_csv_row(report: dict, finding: dict, verdict=None) -> list:
     """One row of ``CSV_COLUMNS``: ``report`` as :func:`report_fields`, ``finding`` as
     ``Finding.to_dict()`` with each location's ``where``, ``verdict`` a Verdict or None (待定)."""
-    places = "; ".join(f"{l['cell'] or ''}@{l['where']}:{l['text'] if l['text'] is not None else ''}" for l in finding["locations"])
+    places = "; ".join(_place_text(l) for l in finding["locations"])
     verdict_key, comment, reviewer, when = ("pending", "", "", "") if verdict is None else (verdict.verdict, verdict.comment, verdict.auditor, verdict.updated_at)
-    return [
-        report["source"], report["agency"], report["year"], report["template"], finding["rule"], finding["severity"], finding["message"],
+    return csv_row([
+        shown(report["source"]), report["agency"], report["year"], report["template"], finding["rule"], finding["severity"], finding["message"],
         " ".join(finding["cells"]), finding["expected"], finding["actual"], finding["difference"], places, finding["fingerprint"],
         report["sha256"], report["layout"], verdict_key, comment, reviewer, when,
-    ]
+    ])
+
+
+def _place_text(location: dict) -> str:
+    """A location of ``finding_dict`` in a CSV cell: ``第58行 t3.new.total:27`` (the place first: never a formula)."""
+    text = location["text"] if location["text"] is not None else ""
+    return f"{location['where']} {location['cell']}:{text}" if location["cell"] else f"{location['where']}:{text}"
 
 
 def unreadable_csv_row(path: str, reason: str) -> list:
-    return [path, None, None, None, "UNREADABLE", "error", reason, "", None, None, None, "", "", None, None, None, None, None, None]
+    return csv_row([shown(path), None, None, None, "UNREADABLE", "error", shown(reason), "", None, None, None, "", "", None, None, None, None, None, None])
 
 
 def finding_dict(finding) -> dict:

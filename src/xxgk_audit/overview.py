@@ -481,8 +481,9 @@ def memo_meta(overview: BatchOverview) -> dict[str, Any]:
     meta = overview.meta
     counts = meta.get("counts") or {}
     reports = overview.reports
+    folder = Path(meta.get("out_dir") or overview.folder)  # where the run installed it (it was made in a staging folder)
     facts = [
-        ("输出文件夹", str(overview.folder)),
+        ("输出文件夹", str(folder)),
         ("报告文件", f"{len(reports)} 个（已审核 {int((reports['status'] != 'unreadable').sum())}，无法读取 {int((reports['status'] == 'unreadable').sum())}）"),
         ("发现的问题", f"错误 {counts.get('error', 0)} · 警告 {counts.get('warning', 0)} · 提示 {counts.get('info', 0)}"),
         ("跨年度配对", f"{len(meta.get('pairs', []))} 对"),
@@ -491,7 +492,7 @@ def memo_meta(overview: BatchOverview) -> dict[str, Any]:
         facts.append(("审核时间", str(meta["created"]).replace("T", " ")))
     if meta.get("tool"):
         facts.append(("工具版本", f"xxgk-audit {meta['tool'].get('version', '')}"))
-    return {"title": "政府信息公开工作年度报告批量审核总览", "subtitle": overview.folder.name, "facts": facts}
+    return {"title": "政府信息公开工作年度报告批量审核总览", "subtitle": folder.name, "facts": facts}
 
 
 def show_memo_meta(overview: BatchOverview) -> None:

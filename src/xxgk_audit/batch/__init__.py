@@ -10,9 +10,9 @@ get *chunks* of files, import the engine once per process and return compact pla
 
 1. **Scan** (parallel, cheap). Each file is loaded and only its title, agency and year are read
    (:func:`xxgk_audit.parse.document_metadata`, the very code the full parse uses). A slow format
-   (PDF, DOCX) leaves its loaded ``Document`` pickled in a spool folder inside the output folder, so
-   the audit pass does not extract it again; a text or HTML file is cheaper to load twice than to
-   spool. The parent keeps one small :class:`ScanRecord` per file.
+   (PDF, DOCX, HTML) leaves its loaded ``Document`` as JSON (data, never a pickle) in a spool
+   folder inside the run's private staging folder, so the audit pass does not extract it again;
+   a text file is cheaper to load twice than to spool. The parent keeps one small :class:`ScanRecord` per file.
 2. **Plan** (parent). Each report gets its prior: the same agency's report of the year before
    (exact normalised name first; the rest through :func:`xxgk_audit.loading.pair_priors`, the one
    definition of "same agency"). Hierarchy declarations (``hierarchy.yaml`` / ``hierarchy.csv``)
@@ -30,6 +30,9 @@ get *chunks* of files, import the engine once per process and return compact pla
    counts: memory is flat in the size of the collection.
 5. **Overview**. ``notebooks/batch_overview.ipynb`` reads the folder (reports.csv, findings.csv,
    batch.json) and is exported through :func:`xxgk_audit.memo.export_notebook`.
+6. **Install**. Everything is written into a private staging folder in the output folder; only a
+   complete run moves its outputs into place, together (:mod:`.outputs`, which also holds the
+   lock that keeps a second batch out of the same folder).
 
 Exit status (as ``check``): 0 no finding of severity error (errors marked 不是问题 do not count);
 1 at least one error finding not dismissed; 2 a file could not be read at all (it is an
@@ -43,7 +46,8 @@ data passed to and from workers; ``worker`` is what runs in a worker (scan, audi
 and ``plan`` make the tasks; ``executors`` submits them; ``run`` drives the passes; ``schema``,
 ``writers`` and ``workbook`` write the CSV and Excel outputs; ``verdicts`` puts the auditors'
 verdicts into them (also again later: :func:`apply_verdicts`); ``summary`` holds the result and
-batch.json; ``overview_memo`` exports overview.html; ``command`` is ``xxgk-audit batch``.
+batch.json; ``overview_memo`` exports overview.html; ``outputs`` locks the output folder and
+installs a run's outputs; ``spool`` keeps the scan's documents; ``command`` is ``xxgk-audit batch``.
 """
 
 from __future__ import annotations

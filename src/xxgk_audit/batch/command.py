@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 
 from ..exitcodes import EXIT_UNREADABLE
+from ..shown import shown
 from .discover import REPORT_SUFFIXES
+from .outputs import FolderLocked
 from .run import run_batch
 
 
@@ -13,7 +15,15 @@ def cmd_batch(args) -> int:
     if args.jobs < 1:
         print("xxgk-audit batch: 参数错误：--jobs 至少为 1", file=sys.stderr)
         return EXIT_UNREADABLE
-    summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug, store=getattr(args, "store", None))
+    try:
+        summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug, store=getattr(args, "store", None))
+    except FolderLocked as exc:
+        who = f"（进程 {exc.pid}）" if exc.pid else ""
+        print(f"xxgk-audit batch: 输出目录 {shown(exc.folder)} 正由另一个批量审核{who}使用：请等它结束，或用 --out-dir 换一个目录", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        print(f"xxgk-audit batch: 无法写入输出目录 {shown(args.out_dir)}（{shown(exc.strerror or exc)}）", file=sys.stderr)
+        return EXIT_UNREADABLE
     if summary.store_error:
         print(summary.store_error, file=sys.stderr)
     for source, reason in summary.unreadable:
@@ -21,7 +31,7 @@ def cmd_batch(args) -> int:
     for note in summary.notes:
         print(f"说明：{note}", file=sys.stderr)
     if summary.overview_error:
-        print(f"{summary.out_dir / 'overview.html'}: 未能生成总览备忘录（{summary.overview_error}）", file=sys.stderr)
+        print(f"{shown(summary.out_dir / 'overview.html')}: 未能生成总览备忘录（{summary.overview_error}）", file=sys.stderr)
     if summary.nothing_found:
         print(f"xxgk-audit batch: 在给定的文件和文件夹中没有找到报告（{' '.join(REPORT_SUFFIXES)}）", file=sys.stderr)
     counts = summary.counts
@@ -32,5 +42,5 @@ def cmd_batch(args) -> int:
         file=sys.stderr,
     )
     for path in summary.outputs.values():
-        print(path)
+        print(shown(path))
     return summary.exit_status

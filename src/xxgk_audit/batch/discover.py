@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..errors import InputError
+from ..loaders import is_regular_file
 
 REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".shtml", ".pdf", ".docx")
 HIERARCHY_NAMES = ("hierarchy.yaml", "hierarchy.yml", "hierarchy.csv")
@@ -47,6 +48,11 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
             if name.startswith(".") or os.path.splitext(name)[0].lower() in SKIPPED_STEMS:
                 return
             suffix = os.path.splitext(name)[1].lower()
+            if not is_regular_file(path):  # a FIFO, a device, a socket (also behind a link): never opened
+                if suffix in REPORT_SUFFIXES:
+                    seen.add(real)
+                    found.missing.append((path, _not_regular(path)))
+                return
             if suffix not in REPORT_SUFFIXES and not (suffix == "" and _sniffs_as_report(path)):
                 return
             if _is_own_output(path, out_real):
@@ -66,6 +72,17 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
         else:
             found.missing.append((given, "文件不存在"))
     return found
+
+
+def _not_regular(path: str) -> str:
+    """The reason a path that is no regular file is refused (what the loader says)."""
+    from ..loaders import read_report_file
+
+    try:
+        read_report_file(path)
+    except InputError as exc:
+        return exc.reason
+    return "这不是普通文件，不是报告文件，未读取"
 
 
 def _head(path: str, size: int = 4096) -> bytes:

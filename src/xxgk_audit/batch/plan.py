@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..shown import shown
 from .pairing import pair_records
 from .records import ScanRecord, WorkItem
 
@@ -118,7 +119,7 @@ def _order(nodes: list[int], deps: dict[int, list[int]], readable: dict[int, Sca
         stuck = [n for n in nodes if n not in set(order)]
         for n in stuck:
             if members_of.pop(n, None):
-                notes.append(f"层级声明有循环，未核对“{readable[n].path}”的汇总数（HIERARCHY-SUM）")
+                notes.append(f"层级声明有循环，未核对“{shown(readable[n].path)}”的汇总数（HIERARCHY-SUM）")
         order += sorted(stuck, key=lambda n: ((readable[n].year or 0), n))
     return order
 

@@ -16,7 +16,7 @@ class ScanRecord:
     year: int | None = None
     title: str | None = None
     sha256: str | None = None
-    spool: str | None = None  # the pickled Document of a slow format
+    spool: str | None = None  # the spooled Document (JSON) of a slow format
     error: str | None = None  # the one-line reason the file cannot be read
 
 

@@ -1,23 +1,27 @@
 """The batch: scan, plan, audit and write, with progress bars; the outputs are complete or absent.
 
 Tasks run on a :class:`~.executors.Runner`. A task whose worker fails is retried one file at a
-time, so a file that brings its worker down costs only itself. After an error or Ctrl-C the pool
-is cancelled, no partial output is left behind and the spool folder is removed.
+time, so a file that brings its worker down costs only itself. Everything is written into a
+private staging folder inside the output folder, under a lock (:mod:`.outputs`); the outputs are
+moved into place together when the run is complete. After an error, Ctrl-C or SIGTERM the pool is
+cancelled and the staging folder (with the spool) is removed: the previous outputs stand.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..shown import shown
+from . import spool
 from .discover import find_inputs
 from .executors import Runner, parallelism
 from .hierarchy import declared_members
+from .outputs import OutputFolder
 from .overview_memo import export_overview
 from .plan import Plan, context_task, plan_batch
 from .records import ScanRecord, WorkItem
@@ -48,59 +52,65 @@ def run_batch(
     skips overview.html. ``store``: the review store whose verdicts the outputs carry (a path or
     an open store; default ``$XXGK_AUDIT_STORE``, else ``reports/reviews.sqlite``), read only and
     never created. Returns a :class:`BatchSummary`; files that cannot be read are rows of the
-    outputs and ``summary.unreadable``, never exceptions.
+    outputs and ``summary.unreadable``, never exceptions. Raises :class:`~.outputs.FolderLocked`
+    when another batch is writing into ``out_dir``.
     """
     started = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(out_dir=out)
     verdicts = _verdicts(store, summary)
-    inputs = find_inputs(paths, out)
-    summary.files = len(inputs.files)
-    spool_dir = out / f".xxgk-spool-{os.getpid()}"
-    runner = Runner(executor, jobs)
-    writers: Writers | None = None
-    finished = False
-    try:
-        spool_dir.mkdir(exist_ok=True)
-        # 1. scan
-        indexed = list(enumerate(inputs.files))
-        size = chunk_size or _chunk_size(len(indexed), parallelism(runner.executor, jobs))
-        records = _scan(runner, indexed, size, str(spool_dir), progress, debug)
+    with OutputFolder(out) as folder:
+        stage = folder.stage
+        inputs = find_inputs(paths, out)
+        summary.files = len(inputs.files)
+        runner = Runner(executor, jobs)
+        writers: Writers | None = None
+        finished = False
+        try:
+            spool_dir = spool.folder(str(stage))
+            # 1. scan
+            indexed = list(enumerate(inputs.files))
+            size = chunk_size or _chunk_size(len(indexed), parallelism(runner.executor, jobs))
+            records = _scan(runner, indexed, size, spool_dir, progress, debug)
 
-        # 2. plan: hierarchy declarations and pairs
-        known = {os.path.realpath(r.path): r.index for r in records}
-        declared, problems, notes = declared_members(inputs.declarations, known)
-        plan = plan_batch(records, declared, size)
-        summary.notes += notes + plan.notes
-        summary.pairs = [(records[r].path, records[p].path) for r, p in sorted(plan.prior_of.items())]
-        summary.hierarchy = {records[s].path: [records[m].path for m in ms] for s, ms in sorted(plan.members_of.items())}
+            # 2. plan: hierarchy declarations and pairs
+            known = {os.path.realpath(r.path): r.index for r in records}
+            declared, problems, notes = declared_members(inputs.declarations, known, {r.path: r.index for r in records})
+            plan = plan_batch(records, declared, size)
+            summary.notes += notes + plan.notes
+            summary.pairs = [(shown(records[r].path), shown(records[p].path)) for r, p in sorted(plan.prior_of.items())]
+            summary.hierarchy = {shown(records[s].path): [shown(records[m].path) for m in ms] for s, ms in sorted(plan.members_of.items())}
 
-        # 3. audit and 4. write, in task order
-        writers = Writers(out, plan.series, verdicts)
-        failures: list[tuple[str, str]] = list(inputs.missing) + problems
-        failures += [(r.path, r.error) for r in records if r.error is not None]
-        _audit(runner, plan, records, summary, failures, writers, progress, debug)
-        for source, reason in failures:
-            writers.unreadable(source, reason)
-        summary.unreadable = failures
-        summary.open_errors = writers.open_errors
-        writers.close()
-        writers = None
-        summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
-        finished = True
-    finally:
-        runner.close(cancel=not finished)
-        if writers is not None:
-            writers.abort()
-        shutil.rmtree(spool_dir, ignore_errors=True)
+            # 3. audit and 4. write, in task order
+            writers = Writers(stage, plan.series, verdicts)
+            failures: list[tuple[str, str]] = [(shown(s), shown(r)) for s, r in list(inputs.missing) + problems]
+            failures += [(shown(r.path), r.error) for r in records if r.error is not None]
+            _audit(runner, plan, records, summary, failures, writers, progress, debug)
+            for source, reason in failures:
+                writers.unreadable(source, reason)
+            summary.unreadable = failures
+            summary.open_errors = writers.open_errors
+            made = writers.close()
+            writers = None
+            finished = True
+        finally:
+            runner.close(cancel=not finished)
+            if writers is not None:
+                writers.abort()
+        _remove_tree(spool_dir)
 
-    summary.elapsed = time.perf_counter() - started
-    summary.outputs["batch"] = write_batch_json(out, summary, runner.executor, jobs)
-    if overview:
-        _overview(summary, progress, debug)
         summary.elapsed = time.perf_counter() - started
-        write_batch_json(out, summary, runner.executor, jobs)
+        write_batch_json(stage, summary, runner.executor, jobs, out)
+        made.append("batch.json")
+        if overview:
+            if _overview(summary, stage, progress, debug):
+                made.append("overview.html")
+            summary.elapsed = time.perf_counter() - started
+            write_batch_json(stage, summary, runner.executor, jobs, out)
+        installed = folder.install(made)
+    summary.outputs.update(
+        {key: installed[name] for key, name in (("findings_csv", "findings.csv"), ("findings_xlsx", "findings.xlsx"), ("reports_csv", "reports.csv"), ("batch", "batch.json"), ("overview", "overview.html")) if name in installed}
+    )
     return summary
 
 
@@ -118,6 +128,12 @@ def _verdicts(store, summary: BatchSummary) -> BatchVerdicts:
     except StoreError as exc:
         summary.store_error = f"{exc.path}: {exc.reason}"
         return BatchVerdicts(None)
+
+
+def _remove_tree(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: str, progress: bool, debug: bool) -> list[ScanRecord]:
@@ -152,7 +168,7 @@ def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers
         return
     prior = plan.prior_of.get(result["index"])
     if prior is not None and result["prior"] is None:
-        summary.notes.append(f"“{result['source']}”的上年报告“{records[prior].path}”无法读取，未做跨年度核对")
+        summary.notes.append(f"“{result['source']}”的上年报告“{shown(records[prior].path)}”无法读取，未做跨年度核对")
     declared = plan.members_of.get(result["index"])
     if declared and not result["members"]:
         summary.notes.append(f"汇总报告“{result['source']}”的下属报告有无法读取的，未核对汇总数（HIERARCHY-SUM）")
@@ -169,7 +185,7 @@ def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, de
         try:
             records += runner.submit(scan_chunk, [(index, path)], spool_dir, debug).result()
         except Exception as again:  # noqa: BLE001 - this file brings the worker down
-            records.append(ScanRecord(index, path, error=f"读取该文件时审核进程意外终止（{type(again).__name__}: {again}）"))
+            records.append(ScanRecord(index, path, error=shown(f"读取该文件时审核进程意外终止（{type(again).__name__}: {again}）")))
     return records
 
 
@@ -183,23 +199,26 @@ def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, 
         try:
             results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug).result() if r["index"] == item.index]
         except Exception as again:  # noqa: BLE001 - this file brings the worker down
-            results.append(failed_result(item, f"处理该文件时审核进程意外终止（{type(again).__name__}: {again}）"))
+            results.append(failed_result(item, shown(f"处理该文件时审核进程意外终止（{type(again).__name__}: {again}）")))
     return results
 
 
-def _overview(summary: BatchSummary, progress: bool, debug: bool) -> None:
-    """overview.html; a failure is kept in ``summary.overview_error`` (exit status 2), the other outputs stand."""
+def _overview(summary: BatchSummary, stage: Path, progress: bool, debug: bool) -> bool:
+    """overview.html in the staging folder; a failure is kept in ``summary.overview_error`` (exit
+    status 2): the other outputs stand, and no earlier overview.html is left beside them."""
     if progress:
         print("正在生成总览备忘录 overview.html …", file=sys.stderr, flush=True)
     try:
-        summary.outputs["overview"] = export_overview(summary.out_dir)
+        export_overview(stage)
+        return True
     except Exception as exc:  # noqa: BLE001 - the other outputs stand; reported and exit 2
         if debug:
             import traceback
 
             traceback.print_exc()
         text = str(exc).strip().splitlines()
-        summary.overview_error = f"{type(exc).__name__}: {text[-1] if text else ''}"[:300]
+        summary.overview_error = shown(f"{type(exc).__name__}: {text[-1] if text else ''}"[:300])
+        return False
 
 
 def _bar(progress: bool, total: int, desc: str):

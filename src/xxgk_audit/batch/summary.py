@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
+from ..shown import shown
 
 
 @dataclass
@@ -41,14 +42,15 @@ class BatchSummary:
         return EXIT_ERRORS if self.open_errors else EXIT_OK
 
 
-def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> Path:
-    """batch.json: the run (tool, time, counts, pairs, hierarchies, notes, exit status)."""
+def write_batch_json(folder: Path, summary: BatchSummary, executor, jobs: int, out: Path | None = None) -> Path:
+    """batch.json in ``folder``: the run (tool, time, counts, pairs, hierarchies, notes, exit status);
+    ``out`` is the output folder it will be installed in (default: ``folder``)."""
     from ..engine import tool_info
 
     data = {
         "tool": tool_info(),
         "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "out_dir": str(out.resolve()),
+        "out_dir": shown(str((out or folder).resolve())),
         "files": summary.files,
         "audited": summary.audited,
         "unreadable": [{"source": s, "reason": r} for s, r in summary.unreadable],
@@ -65,7 +67,10 @@ def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> P
         "store_error": summary.store_error,
         "open_errors": summary.open_errors,
     }
-    target = out / "batch.json"
-    target.with_name("batch.json.part").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(out / "batch.json.part", target)
+    target = folder / "batch.json"
+    temporary = folder / "batch.json.part"
+    temporary.unlink(missing_ok=True)
+    with open(temporary, "x", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    os.replace(temporary, target)
     return target

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterable, Iterator
 
+from ..output import csv_cell
 from ..review import Conclusion, ReportIdentity, ReviewStore, Verdict, reviewed_conclusion
 
 
@@ -73,6 +74,8 @@ def apply_verdicts(batch_dir: str | os.PathLike, store: ReviewStore | None) -> A
     a batch output folder (each file replaced at once, never left half-written)."""
     folder = Path(batch_dir)
     parts = [folder / f"{name}.part" for name in ("findings.csv", "reports.csv", "findings.xlsx")]
+    for part in parts:  # a leftover (or a planted symlink) is removed: the new ones are created exclusively
+        part.unlink(missing_ok=True)
     try:
         return _apply(folder, BatchVerdicts(store))
     finally:
@@ -85,7 +88,7 @@ def _apply(folder: Path, lookup: BatchVerdicts) -> Applied:
     conclusions: dict[str, Conclusion] = {}
     given: dict[tuple[str, str], Verdict] = {}
     findings_csv = folder / "findings.csv"
-    with open(findings_csv, encoding="utf-8-sig", newline="") as source, open(f"{findings_csv}.part", "w", encoding="utf-8-sig", newline="") as target:
+    with open(findings_csv, encoding="utf-8-sig", newline="") as source, open(f"{findings_csv}.part", "x", encoding="utf-8-sig", newline="") as target:
         reader = csv.DictReader(source)
         writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
         writer.writeheader()
@@ -97,7 +100,7 @@ def _apply(folder: Path, lookup: BatchVerdicts) -> Applied:
             verdicts = lookup.of_report(head["agency"], head["year"], head["layout"], head["sha256"], head["source"])
             for row in rows:
                 verdict = verdicts.get(row["fingerprint"]) or Verdict()
-                row.update(verdict=verdict.verdict, comment=verdict.comment, reviewer=verdict.auditor, reviewed_at=verdict.updated_at)
+                row.update(verdict=verdict.verdict, comment=csv_cell(verdict.comment), reviewer=csv_cell(verdict.auditor), reviewed_at=verdict.updated_at)
                 given[(row["source"], row["fingerprint"])] = verdict
                 applied.verdicts[verdict.verdict] += 1
                 applied.findings += 1
@@ -105,7 +108,7 @@ def _apply(folder: Path, lookup: BatchVerdicts) -> Applied:
             writer.writerows(rows)
 
     reports_csv = folder / "reports.csv"
-    with open(reports_csv, encoding="utf-8-sig", newline="") as source, open(f"{reports_csv}.part", "w", encoding="utf-8-sig", newline="") as target:
+    with open(reports_csv, encoding="utf-8-sig", newline="") as source, open(f"{reports_csv}.part", "x", encoding="utf-8-sig", newline="") as target:
         reader = csv.DictReader(source)
         writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
         writer.writeheader()

@@ -6,15 +6,15 @@ data: :class:`~.records.ScanRecord` objects and result dicts.
 
 from __future__ import annotations
 
-import os
-import pickle
 from typing import Any, Sequence
 
-from ..exitcodes import fail_line
+from ..exitcodes import fail_reason
+from ..shown import shown
+from . import spool
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS
 
-SPOOLED_FORMATS = ("pdf", "docx", "html")  # slow to load (a parser, not lines): the scan keeps their Document for the audit pass
+SPOOLED_FORMATS = ("pdf", "docx", "html")  # slow to load (a parser, not lines): the scan keeps their Document for the audit pass (as JSON, spool.py)
 
 
 def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, debug: bool = False) -> list[ScanRecord]:
@@ -31,7 +31,7 @@ def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, d
             meta = document_metadata(document)
             record.agency, record.year, record.title = meta.agency, meta.year, meta.title
             if spool_dir and document.format in SPOOLED_FORMATS:
-                record.spool = _spool(document, spool_dir, index)
+                record.spool = spool.write(document, spool_dir, index)
         except Exception as exc:  # noqa: BLE001 - the boundary: the file becomes an error row
             record.error = _reason(path, exc, debug)
         records.append(record)
@@ -72,34 +72,19 @@ def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str
 
 
 def failed_result(item: WorkItem, reason: str) -> dict[str, Any]:
-    return {"index": item.index, "source": item.path, "status": "unreadable", "reason": reason, "findings": []}
+    return {"index": item.index, "source": shown(item.path), "status": "unreadable", "reason": reason, "findings": []}
 
 
 def _reason(path: str, exc: BaseException, debug: bool) -> str:
-    return fail_line(path, exc, debug).split(": ", 1)[1]
-
-
-def _spool(document, spool_dir: str, index: int) -> str | None:
-    target = os.path.join(spool_dir, f"{index}.pickle")
-    try:
-        with open(target + ".part", "wb") as handle:
-            pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(target + ".part", target)
-    except OSError:  # a worker that cannot write there (another machine): the audit pass reloads
-        return None
-    return target
+    return fail_reason(exc, debug)
 
 
 def _load(item: WorkItem):
     from .. import load_report, report_from_document
 
     if item.spool:
-        try:
-            with open(item.spool, "rb") as handle:
-                document = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            document = None
-        if document is not None:
+        document = spool.read(item.spool)
+        if document is not None and document.path == item.path:
             return report_from_document(document)
     return load_report(item.path)
 
@@ -121,7 +106,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         findings.append(data)
     return {
         "index": item.index,
-        "source": report.source,
+        "source": shown(report.source),
         "status": status,
         "reason": None,
         "agency": report.agency,
@@ -131,7 +116,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "format": report.format,
         "sha256": report.sha256,
         "counts": counts,
-        "prior": prior.source if prior is not None else None,
+        "prior": shown(prior.source) if prior is not None else None,
         "members": members,
         "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
         "findings": findings,

@@ -1,15 +1,20 @@
 """The streaming outputs: findings.csv, reports.csv and findings.xlsx, one row at a time as results
-arrive (with the verdicts of the review store), written to ``*.part`` files and put in place only
-when the batch completes."""
+arrive (with the verdicts of the review store), written into the run's private staging folder
+(created exclusively there) and moved into place with the other outputs when the batch completes
+(:mod:`.outputs`).
+
+Every text cell of the CSV files is neutralised against formula injection (:func:`~xxgk_audit.output.csv_cell`);
+the workbook writes text as strings, never formulas.
+"""
 
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 from typing import Any
 
-from ..output import CSV_COLUMNS, finding_csv_row, unreadable_csv_row
+from ..output import CSV_COLUMNS, csv_row, finding_csv_row, unreadable_csv_row
+from ..shown import shown
 from .schema import KEY_CELLS, REPORT_COLUMNS
 from .verdicts import BatchVerdicts, review_columns
 from .workbook import FindingsWorkbook
@@ -20,13 +25,13 @@ OUTPUTS = ("findings.csv", "reports.csv", "findings.xlsx")
 class Writers:
     """findings.csv, reports.csv and findings.xlsx, written row by row as results arrive."""
 
-    def __init__(self, out_dir: Path, series: dict[int, str], verdicts: BatchVerdicts | None = None):
-        self.out_dir = out_dir
+    def __init__(self, folder: Path, series: dict[int, str], verdicts: BatchVerdicts | None = None):
+        self.folder = folder
         self.series = series  # report index -> the agency name of its series (reports.csv)
         self.verdicts = verdicts or BatchVerdicts(None)
         self.open_errors = 0  # errors not dismissed by the auditor (the exit status)
-        self._findings_file = open(out_dir / "findings.csv.part", "w", encoding="utf-8-sig", newline="")
-        self._reports_file = open(out_dir / "reports.csv.part", "w", encoding="utf-8-sig", newline="")
+        self._findings_file = open(folder / "findings.csv", "x", encoding="utf-8-sig", newline="")
+        self._reports_file = open(folder / "reports.csv", "x", encoding="utf-8-sig", newline="")
         self.findings_csv = csv.writer(self._findings_file, lineterminator="\n")
         self.findings_csv.writerow(CSV_COLUMNS)  # as render_csv
         self.reports_csv = csv.writer(self._reports_file, lineterminator="\n")
@@ -42,33 +47,29 @@ class Writers:
             self.findings_csv.writerow(finding_csv_row(report, finding, verdicts.get(finding["fingerprint"])))
         conclusion = self.verdicts.conclusion(((f["severity"], f["fingerprint"]) for f in result["findings"]), verdicts)
         self.open_errors += conclusion.open_errors
-        self.reports_csv.writerow([
-            result["source"], agency, result["year"], result["template"], result["format"], result["status"],
+        self.reports_csv.writerow(csv_row([
+            shown(result["source"]), agency, result["year"], result["template"], result["format"], result["status"],
             counts["error"], counts["warning"], counts["info"],
             prior_source, self.series.get(result["index"], agency), result["members"], None, result["sha256"],
             *(cells.get(key) for key in KEY_CELLS), *review_columns(result["layout"], conclusion),
-        ])
+        ]))
         self.workbook.report(result, prior_source, verdicts, conclusion)
 
     def unreadable(self, source: str, reason: str) -> None:
+        source, reason = shown(source), shown(reason)
         self.findings_csv.writerow(unreadable_csv_row(source, reason))
-        self.reports_csv.writerow([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS), *review_columns(None, None)])
+        self.reports_csv.writerow(csv_row([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS), *review_columns(None, None)]))
         self.workbook.unreadable(source, reason)
 
-    def close(self) -> None:
+    def close(self) -> list[str]:
+        """Finish the files; the names written."""
         self._findings_file.close()
         self._reports_file.close()
-        self.workbook.save(self.out_dir / "findings.xlsx.part")
-        for name in OUTPUTS:
-            os.replace(self.out_dir / f"{name}.part", self.out_dir / name)
+        self.workbook.save(self.folder / "findings.xlsx")
+        return list(OUTPUTS)
 
     def abort(self) -> None:
-        """After an error or Ctrl-C: close everything and leave no partial file behind."""
+        """After an error or Ctrl-C: close everything (the staging folder is removed with them)."""
         for handle in (self._findings_file, self._reports_file):
             handle.close()
         self.workbook.discard()
-        for name in OUTPUTS:
-            try:
-                os.remove(self.out_dir / f"{name}.part")
-            except OSError:
-                pass

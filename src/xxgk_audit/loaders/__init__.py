@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from importlib import import_module
 
 from ..document import Document
@@ -60,28 +61,88 @@ def _looks_binary(data: bytes) -> bool:
 
 def load_document(path: str | os.PathLike) -> Document:
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise InputError(path, "文件不存在")
-    if os.path.isdir(path):
-        raise InputError(path, "这是文件夹，不是报告文件（批量审核请用 xxgk-audit batch）")
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-            if not head.strip():
-                raise InputError(path, "文件为空")
-            fmt = sniff(path, head)
-            limit = MAX_BYTES[fmt]
-            if size > limit:
-                raise InputError(path, f"文件过大（{size / MB:.0f} MB，上限 {limit // MB} MB），不像是一份年度报告，未读取")
-            data = head + handle.read()
-    except OSError as exc:
-        raise InputError(path, f"无法读取文件：{exc.strerror or exc}") from None
+    data = read_report_file(path)
+    fmt = sniff(path, data[:_SNIFF_BYTES])
     if fmt in ("html", "txt") and _looks_binary(data):
         raise InputError(path, "不是文字文件（含二进制内容），也不是 PDF 或 Word 文档")
     sha256 = hashlib.sha256(data).hexdigest()
     module = import_module(f".{'text' if fmt == 'txt' else fmt}", __name__)
-    document = module.load(path, data, sha256)
+    try:
+        document = module.load(path, data, sha256)
+    except RecursionError:
+        raise InputError(path, "文件结构嵌套过深，无法读取") from None
+    except MemoryError:
+        raise InputError(path, "文件过于复杂，读取时内存不足，未读取") from None
+    except UnicodeError:
+        raise InputError(path, "文件中有无法解码的文字，无法读取") from None
     if not any(b.text.strip() for b in document.blocks):
         raise InputError(path, "文件中没有可读的文字内容")
     return document
+
+
+def read_report_file(path: str) -> bytes:
+    """The bytes of a report file; a refusal for anything that is not a regular file (a device,
+    a FIFO, a socket, a folder, also behind a symbolic link), is empty or is too large.
+
+    The file is opened without blocking (a FIFO would wait for a writer forever) and checked on
+    the open descriptor; at most the size limit of its format is read, whatever its size said."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(path, "文件不存在") from None
+    except IsADirectoryError:
+        raise InputError(path, _FOLDER) from None
+    except OSError as exc:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise InputError(path, _FOLDER) from None
+        if mode is not None and not stat.S_ISREG(mode):
+            raise InputError(path, f"这不是普通文件（{_kind(mode)}），不是报告文件，未读取") from None
+        raise InputError(path, f"无法读取文件：{exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError(path, "文件名无效（含空字符）") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(path, _FOLDER)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, f"这不是普通文件（{_kind(info.st_mode)}），不是报告文件，未读取")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            head = handle.read(_SNIFF_BYTES)
+            if not head.strip():
+                raise InputError(path, "文件为空")
+            limit = MAX_BYTES[sniff(path, head)]
+            if info.st_size > limit:
+                raise InputError(path, f"文件过大（{info.st_size / MB:.0f} MB，上限 {limit // MB} MB），不像是一份年度报告，未读取")
+            rest = handle.read(limit + 1 - len(head))
+            if len(head) + len(rest) > limit:  # grew since it was measured
+                raise InputError(path, f"文件过大（超过 {limit // MB} MB 的上限），不像是一份年度报告，未读取")
+            return head + rest
+    except OSError as exc:
+        raise InputError(path, f"无法读取文件：{exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+_FOLDER = "这是文件夹，不是报告文件（批量审核请用 xxgk-audit batch）"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISFIFO(mode):
+        return "命名管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "特殊文件"
+
+
+def is_regular_file(path: str) -> bool:
+    """Whether ``path`` (after symbolic links) is a regular file; never blocks, never raises."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False

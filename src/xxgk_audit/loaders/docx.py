@@ -44,7 +44,9 @@ from lxml import etree
 
 from ..document import Block, CellText, Document
 from ..errors import InputError
+from ..shown import shown
 from . import docx_package
+from .budget import Budget
 
 MB = 1024 * 1024
 MAX_UNCOMPRESSED = 200 * MB
@@ -159,7 +161,7 @@ def _open_zip(path: str, data: bytes) -> zipfile.ZipFile:
     for member in members:
         if member.file_size > RATIO_MIN_SIZE and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             ratio = member.file_size / max(member.compress_size, 1)
-            raise InputError(path, f"DOCX 内文件压缩比异常（{member.filename}：{ratio:.0f}∶1），疑似恶意压缩文件（zip 炸弹），未读取")
+            raise InputError(path, f"DOCX 内文件压缩比异常（{shown(member.filename)}：{ratio:.0f}∶1），疑似恶意压缩文件（zip 炸弹），未读取")
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
         reason = next((r for name, r in _OTHER_ZIPS if name in names), f"{_NOT_DOCX}（是 ZIP 压缩包，但不含 Word 正文）")
@@ -512,6 +514,7 @@ class _Reader:
     hidden: bool = True
     textboxes: bool = True
     nested_tables: bool = True
+    budget: Budget | None = None
 
     def survey(self, document) -> None:
         self.hidden = next(document.iter(_VANISH, _SPEC_VANISH), None) is not None
@@ -521,6 +524,8 @@ class _Reader:
     def _next_line(self, text: str) -> int:
         self.line += 1
         self.lines[self.line] = text
+        if self.budget is not None:
+            self.budget.spend_chars(len(text))
         return self.line
 
     def body(self, container) -> None:
@@ -624,6 +629,8 @@ class _Reader:
             if self.nested_tables:
                 nested.extend(inner for inner in tc.iter(_TBL) if _nearest_table(inner, tc) is None)
             column += span
+        if self.budget is not None:
+            self.budget.spend_cells(len(cells))
         text = " | ".join(c.text for c in cells)
         self._next_line(text)
         if any(c.text and not c.inherited for c in cells):
@@ -736,12 +743,16 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     try:
         package = docx_package.read(archive)
         styles = _Styles(load=package.styles)
-        reader = _Reader(styles, Numbering(None, styles, load=package.numbering))
+        reader = _Reader(styles, Numbering(None, styles, load=package.numbering), budget=Budget(path))
         reader.survey(package.document)
         reader.body(_body(package.document))
         meta = _meta(package)
     except docx_package.NotWord:
         raise InputError(path, _NOT_DOCX) from None
+    except docx_package.PartTooLarge as exc:
+        raise InputError(path, f"DOCX 内文件解压后过大（{shown(exc.name)} 超过 {exc.limit // MB} MB 的上限），疑似恶意压缩文件（zip 炸弹），未读取") from None
+    except docx_package.SizeMismatch as exc:
+        raise InputError(path, f"DOCX 内文件解压后的大小与压缩包记录不符（{shown(exc.name)}：记录 {exc.declared} 字节），疑似恶意压缩文件（zip 炸弹），未读取") from None
     except RecursionError:
         raise InputError(path, "DOCX 文件结构嵌套过深，无法读取") from None
     except _DOCX_ERRORS:

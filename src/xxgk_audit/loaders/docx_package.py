@@ -13,10 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from lxml import etree
+
+from . import budget
 
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -34,6 +38,26 @@ _W3CDTF = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m", "%Y")
 _OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
 # python-docx's oxml parser settings
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_CHUNK = 1 << 20  # inflated a megabyte at a time
+
+
+class PartTooLarge(Exception):
+    """A member inflates beyond :data:`~.budget.DOCX_PART_BYTES`."""
+
+    def __init__(self, name: str, limit: int):
+        super().__init__(name, limit)
+        self.name = name
+        self.limit = limit
+
+
+class SizeMismatch(Exception):
+    """A member inflates to another size than its header declares: the header lies."""
+
+    def __init__(self, name: str, declared: int, actual: int):
+        super().__init__(name, declared, actual)
+        self.name = name
+        self.declared = declared
+        self.actual = actual
 
 
 class NotWord(ValueError):
@@ -59,8 +83,77 @@ class Package:
 
 
 # -- the package ---------------------------------------------------------------------------------
+def read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflated in steps with a running count: refused past the budget, and when
+    it inflates to another size than its header says (KeyError: no such member).
+
+    zipfile would trust the header: it inflates up to 2 GB in one call and only then cuts the
+    output at the size the header states."""
+    info = archive.getinfo(name)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return _read_other(archive, info)
+    raw = _compressed(archive, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        content = raw
+    else:
+        inflater = zlib.decompressobj(-15)
+        chunks = []
+        total = 0
+        view = memoryview(raw)
+        position = 0
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+            elif position < len(view):
+                chunk = inflater.decompress(view[position : position + _CHUNK], _CHUNK)
+                position += _CHUNK
+            else:
+                break
+            total += len(chunk)
+            if total > budget.DOCX_PART_BYTES:
+                raise PartTooLarge(name, budget.DOCX_PART_BYTES)
+            chunks.append(chunk)
+        content = b"".join(chunks)
+    if len(content) > budget.DOCX_PART_BYTES:
+        raise PartTooLarge(name, budget.DOCX_PART_BYTES)
+    if len(content) != info.file_size:
+        raise SizeMismatch(name, info.file_size, len(content))
+    if zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return content
+
+
+def _compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The stored bytes of a member, after its local header."""
+    handle = archive.fp
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename!r}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = handle.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile(f"Truncated file {info.filename!r}")
+    return raw
+
+
+def _read_other(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member in another compression (bzip2, lzma: no word processor writes them), read in
+    bounded steps."""
+    chunks = []
+    total = 0
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            total += len(chunk)
+            if total > budget.DOCX_PART_BYTES:
+                raise PartTooLarge(info.filename, budget.DOCX_PART_BYTES)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _parse(archive: zipfile.ZipFile, partname: str) -> etree._Element:
-    return etree.fromstring(archive.read(partname.lstrip("/")), _PARSER)  # KeyError: no such member
+    return etree.fromstring(read_part(archive, partname.lstrip("/")), _PARSER)  # KeyError: no such member
 
 
 def _rels(archive: zipfile.ZipFile, partname: str) -> list[tuple[str, str]]:
@@ -68,7 +161,7 @@ def _rels(archive: zipfile.ZipFile, partname: str) -> list[tuple[str, str]]:
     directory, name = posixpath.split(partname)
     rels_name = posixpath.join(directory, "_rels", name + ".rels").lstrip("/")
     try:
-        root = etree.fromstring(archive.read(rels_name), _PARSER)
+        root = etree.fromstring(read_part(archive, rels_name), _PARSER)
     except KeyError:
         return []
     out = []
@@ -88,7 +181,7 @@ def _related(rels: list[tuple[str, str]], reltype: str) -> str | None:
 
 
 def _content_type(archive: zipfile.ZipFile, partname: str) -> str:
-    root = etree.fromstring(archive.read("[Content_Types].xml"), _PARSER)
+    root = etree.fromstring(read_part(archive, "[Content_Types].xml"), _PARSER)
     for override in root.iter(f"{{{_CONTENT_TYPES}}}Override"):
         if (override.get("PartName") or "").lower() == partname.lower():
             return override.get("ContentType") or ""

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..document import Block, CellText, Document
+from ..errors import InputError
+from .budget import HTML_ELEMENTS, TABLE_COLUMNS, Budget
 from .decode import decode
 
 _SKIP = {"script", "style", "noscript", "template", "head", "iframe", "svg", "select", "option", "button", "object", "embed", "canvas", "map", "audio", "video"}
@@ -29,7 +31,10 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_MAX_COLSPAN, _MAX_ROWSPAN = 64, 200  # the report's widest table has 17 columns, the longest 30 rows
+# the report's widest table has 17 columns, the longest 30 rows: larger spans are junk markup (or an
+# attack: 5 MB of <td colspan=64 rowspan=200> grew a grid of millions of cells), and the grid is
+# bounded as a whole (budget.TABLE_CELLS, budget.TABLE_COLUMNS)
+_MAX_COLSPAN, _MAX_ROWSPAN = 32, 64
 _LAYOUT_CELL_CHARS = 300  # a cell with more text than this is prose: the table is page layout
 _META_TITLE = ("articletitle", "og:title", "title", "dc.title")
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "article:published_time", "publishtime", "released")
@@ -139,6 +144,7 @@ def _is_layout_table(table) -> bool:
 
 @dataclass
 class _Flow:
+    budget: Budget
     blocks: list[Block] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     line: int | None = None
@@ -155,6 +161,7 @@ class _Flow:
     def flush(self) -> None:
         text = _clean("".join(self.buffer))
         if text:
+            self.budget.spend_chars(len(text))
             self.blocks.append(Block("text", text, line=self.line))
         self.buffer.clear()
         self.line = None
@@ -213,10 +220,13 @@ class _Flow:
                     remaining -= 1
                     span = cell.colspan
                     for c in range(column, column + span):
+                        entry = pending.get(c)
+                        if entry is None or entry[0] is not cell:
+                            continue  # a later spanning cell took this column over
                         if remaining:
-                            pending[c][1] = remaining
+                            entry[1] = remaining
                         else:
-                            pending.pop(c, None)
+                            del pending[c]
                     column += span
 
             for cell in _cells(row):
@@ -230,6 +240,9 @@ class _Flow:
                 column += colspan
                 nested.extend(t for t in cell.iter("table") if next(t.iterancestors("table"), None) is table)
             carry()
+            self.budget.spend_cells(len(out))
+            if column > TABLE_COLUMNS:
+                raise InputError(self.budget.path, f"网页表格过宽（展开合并单元格后超过 {TABLE_COLUMNS} 列），不像是一份年度报告，未读取")
             if any(c.text for c in out):
                 line = next((c.line for c in out if c.line and not c.inherited), row.sourceline)
                 self.blocks.append(Block("row", " | ".join(c.text for c in out), line=line, cells=tuple(out), table=index))
@@ -260,6 +273,9 @@ def _meta(root) -> dict[str, str]:
 
 def load(path: str, data: bytes, sha256: str) -> Document:
     text, encoding = decode(data)
+    tags = text.count("<")  # every element starts with one (a few may be text)
+    if tags > HTML_ELEMENTS:
+        raise InputError(path, f"网页标签过多（{tags // 10000} 万个，上限 {HTML_ELEMENTS // 10000} 万个），不像是一份年度报告，未读取")
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
     try:
         root = etree.fromstring(_XML_DECL.sub("", text, count=1) or "<html/>", parser)
@@ -269,7 +285,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         return Document(path, sha256, "html", encoding, [], {}, meta={})
     meta = _meta(root)
     _prepare(root)
-    flow = _Flow()
+    flow = _Flow(Budget(path))
     body = root.find(".//body")
     flow.walk(body if body is not None else root)
     flow.flush()

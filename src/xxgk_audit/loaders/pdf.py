@@ -56,7 +56,8 @@ from dataclasses import dataclass, field
 
 from ..document import Block, Document
 from ..errors import InputError
-from . import pdf_content
+from . import pdf_content, pdf_streams
+from .budget import MB, Budget
 from .pdf_content import Char
 from .pdf_tables import Grid, carry_labels, closing_edges, continues, find_tables, grid, join_lines, join_split_row, split_row
 from .pdf_text import page_text, text_lines
@@ -72,6 +73,15 @@ _HEADING_RATIO = 1.25  # a line printed this much larger than the body text is a
 _BROKEN = "PDF 文件已损坏或不完整"
 _NO_TEXT = "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）"
 _UNMAPPED = "PDF 的文字无法正确提取（字体缺少字符映射），请先进行文字识别（OCR）或提供网页、Word 版本"
+_TOO_LARGE = {
+    "content": "PDF 页面内容解压后过大（超过 {mb} MB 的上限），疑似恶意文件（压缩炸弹），未读取",
+    "other": "PDF 内嵌数据（字体、对象流等）解压后过大（超过 {mb} MB 的上限），疑似恶意文件（压缩炸弹），未读取",
+    "page_operations": "PDF 某一页的绘图和文字指令过多（超过 {limit} 条），不像是一份年度报告，未读取",
+    "page_text": "PDF 某一页的文字内容过多（超过 {limit} 字节），不像是一份年度报告，未读取",
+    "operations": "PDF 全文的绘图和文字指令过多（超过 {limit} 条），不像是一份年度报告，未读取",
+    "streams": "PDF 内的数据流过多（超过 {limit} 个），不像是一份年度报告，未读取",
+    "dictionaries": "PDF 结构异常（数据流的字典过大或过多），不像是一份年度报告，未读取",
+}
 _UNMAPPED_ENCRYPTED = "PDF 已加密（限制复制），文字无法正确提取：请提供未加密的版本"
 
 _EXTRA_FOOTERS = (
@@ -374,9 +384,13 @@ def _metadata(data: bytes, contents: pdf_content.Contents) -> dict[str, str]:
 
 
 # -- the file ------------------------------------------------------------------------------------
-def _contents(path: str, data: bytes) -> pdf_content.Contents:
+def _contents(path: str, data: bytes, budget: Budget) -> pdf_content.Contents:
+    def scan(copy: bytes) -> None:
+        _check_streams(path, copy, budget)
+
+    _check_streams(path, data, budget)
     try:
-        return pdf_content.read(data, MAX_PAGES)
+        return pdf_content.read(data, MAX_PAGES, budget, scan_decrypted=scan)
     except pdf_content.PasswordRequired:
         raise InputError(path, "PDF 已加密，需要密码才能打开：请提供未加密的版本") from None
     except pdf_content.UnknownEncryption:
@@ -387,12 +401,22 @@ def _contents(path: str, data: bytes) -> pdf_content.Contents:
         raise InputError(path, _BROKEN) from None
 
 
+def _check_streams(path: str, data: bytes, budget: Budget) -> None:
+    """The inflated size of every stream, counted before PDFium parses any (:mod:`.pdf_streams`)."""
+    try:
+        pdf_streams.check(data, budget.check_time)
+    except pdf_streams.TooLarge as exc:
+        raise InputError(path, _TOO_LARGE[exc.what].format(limit=exc.limit, mb=exc.limit // MB)) from None
+
+
 def load(path: str, data: bytes, sha256: str) -> Document:
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise InputError(path, _BROKEN + "（文件末尾缺少结束标记，可能下载不完整）")
-    contents = _contents(path, data)
+    budget = Budget(path)
+    contents = _contents(path, data, budget)
     reader = _Reader()
     for page in contents.pages:
+        budget.check_time()
         reader.page(page)
     if reader.chars - reader.unmapped < _MIN_CHARS:
         raise InputError(path, _NO_TEXT if not reader.unmapped else _UNMAPPED_ENCRYPTED if contents.encrypted else _UNMAPPED)

@@ -22,9 +22,12 @@ pointers as ``c_void_p``, floats as ``c_float`` — or as a Python int where the
 from __future__ import annotations
 
 import ctypes
+import io
 import os
+import re
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -44,6 +47,8 @@ os.register_at_fork(after_in_child=_new_lock)
 _WHITE = 247  # of 255: a colour at least this light in every channel is white (pdfminer's 0.97)
 _THIN = 3.0  # points: a filled shape this thin is a drawn rule
 _MAX_DEPTH = 16  # nested Form XObjects
+_MAX_OBJECTS = 1_000_000  # text and path objects of one page listed (forms expanded); budgets stop sooner
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair that PDFium left unpaired
 _TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 # Descents of the 14 standard fonts (and the aliases pdfminer knows), from their AFM metrics:
@@ -290,6 +295,7 @@ def _chars(api: _Api, textpage, frame: _Frame, fonts: _Fonts) -> tuple[list[Char
     get_object, get_unicode, get_origin, unmapped = api.GetTextObject, api.GetUnicode, api.GetCharOrigin, api.HasUnicodeMapError
     get_font, get_size, get_matrix = api.FPDFTextObj_GetFont, api.GetFontSize, api.GetMatrix
     last_obj = last_x = last_y = None  # the previous character: a glyph mapped to several code points
+    halves = False  # a UTF-16 surrogate seen
     for index in range(count):
         obj = get_object(textpage, index)
         if obj is None:
@@ -301,6 +307,7 @@ def _chars(api: _Api, textpage, frame: _Frame, fonts: _Fonts) -> tuple[list[Char
         x, y = ox.value, oy.value
         if obj == last_obj and x == last_x and y == last_y:
             _append_code(out[-1], code)
+            halves = halves or 0xD800 <= code <= 0xDFFF
             continue
         last_obj, last_x, last_y = obj, x, y
         info = objects.get(obj)
@@ -319,6 +326,8 @@ def _chars(api: _Api, textpage, frame: _Frame, fonts: _Fonts) -> tuple[list[Char
             if code == 2 and api.IsHyphen(textpage, index):
                 code = 0x2D  # PDFium marks a hyphen at a line break
             text = chr(code) if code else ""
+            if 0xD800 <= code <= 0xDFFF:
+                halves = True  # paired by _append_code; what stays unpaired is replaced below
             width = info.widths.get(code)
             if width is None:
                 width = info.widths[code] = fonts.width(info.font, code)
@@ -331,6 +340,10 @@ def _chars(api: _Api, textpage, frame: _Frame, fonts: _Fonts) -> tuple[list[Char
         else:
             out.append(info.general(text, x, y, width, frame))
         last_of[obj] = len(out) - 1
+    if halves:
+        for char in out:
+            if _SURROGATE.search(char.text):
+                char.text = _SURROGATE.sub("\ufffd", char.text)
     return out, last_of
 
 
@@ -441,6 +454,8 @@ def _objects(api: _Api, container, form: bool, parent: tuple, depth: int, paths:
     get_type = api.FPDFPageObj_GetType
     matrix = pdfium_c.FS_MATRIX()
     for index in range(max(count, 0)):
+        if len(paths) + len(texts) > _MAX_OBJECTS:
+            return  # the caller refuses the page
         handle = get(container, position(index))
         if not handle:
             continue
@@ -593,9 +608,13 @@ def _info(document) -> dict[str, str]:
     return info
 
 
-def read(data: bytes, max_pages: int) -> Contents:
+def read(data: bytes, max_pages: int, budget=None, scan_decrypted: Callable[[bytes], None] | None = None) -> Contents:
     """Every page's characters and rules. Raises :class:`Broken`, :class:`PasswordRequired`,
-    :class:`UnknownEncryption` or :class:`TooManyPages` (before any page is read)."""
+    :class:`UnknownEncryption` or :class:`TooManyPages` (before any page is read).
+
+    ``budget`` (:class:`~.budget.Budget`) bounds the time, the characters and the page objects;
+    ``scan_decrypted`` gets an encrypted file's decrypted copy before any page is loaded (its
+    streams cannot be counted in the encrypted bytes)."""
     with LOCK:
         pdf_fonts.install()
         api = _fast()
@@ -608,14 +627,28 @@ def read(data: bytes, max_pages: int) -> Contents:
                 raise Broken()
             info = _info(document)
             encrypted = pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1
+            if encrypted and scan_decrypted is not None:
+                scan_decrypted(_decrypted(document))
             fonts = _Fonts(api)
-            pages = [_read_page(api, document, index, fonts) for index in range(count)]
+            pages = [_read_page(api, document, index, fonts, budget) for index in range(count)]
         finally:
             document.close()
     return Contents(pages, info, encrypted)
 
 
-def _read_page(api: _Api, document, index: int, fonts: _Fonts) -> Page:
+def _decrypted(document) -> bytes:
+    """The document written out without its encryption (streams still compressed)."""
+    buffer = io.BytesIO()
+    try:
+        document.save(buffer, flags=pdfium_c.FPDF_REMOVE_SECURITY)
+    except pdfium.PdfiumError:
+        raise Broken() from None
+    return buffer.getvalue()
+
+
+def _read_page(api: _Api, document, index: int, fonts: _Fonts, budget=None) -> Page:
+    if budget is not None:
+        budget.check_time()
     page = pdfium_c.FPDF_LoadPage(document.raw, index)
     if not page:
         raise Broken()
@@ -625,12 +658,17 @@ def _read_page(api: _Api, document, index: int, fonts: _Fonts) -> Page:
         if not textpage:
             raise Broken()
         try:
-            chars, seen = _chars(api, ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value), frame, fonts)
+            handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+            if budget is not None:
+                budget.page_chars(index + 1, api.CountChars(handle))
+            chars, seen = _chars(api, handle, frame, fonts)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
         paths: list = []
         texts: list = []
         _objects(api, ctypes.c_void_p(ctypes.cast(page, ctypes.c_void_p).value), False, (1, 0, 0, 1, 0, 0), 0, paths, texts)
+        if budget is not None:
+            budget.page_objects(index + 1, len(paths) + len(texts))
         if len(seen) < len(texts):
             chars = _blank_objects(api, texts, seen, chars, frame, fonts)
         vertical, horizontal = _edges(*_rules(api, paths, frame), frame)

@@ -12,6 +12,7 @@ import os
 import re
 
 from ..document import Block, CellText, Document
+from .budget import Budget
 from .decode import decode
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -51,6 +52,7 @@ def _crawler_header(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def load(path: str, data: bytes, sha256: str) -> Document:
     text, encoding = decode(data)
+    Budget(path).spend_chars(len(text))
     lines = text.splitlines()
     meta, start = _crawler_header(lines)
     blocks: list[Block] = []
