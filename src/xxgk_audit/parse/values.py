@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-BLANK_MARKERS = frozenset({"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "無", "空", "…", "……", "n/a", "null", "none"})
+BLANK_MARKERS = frozenset(
+    {"", "-", "--", "---", "—", "——", "–", "－", "/", "／", "╱", "\\", "×", "x", "无", "無", "暂无", "空", "空白", "…", "……", "n/a", "null", "none"}
+)
 _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?$")
 _WITH_EXTRA = re.compile(
     r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元|件|项|个|条|次|人次|宗|起)?\s*(?P<paren>\(.*\))?$"

@@ -1,0 +1,110 @@
+"""Precision of the text rules: no finding where the numbers allow a valid reading.
+
+A narrative count may count what the table holds in more than one way: 收到申请 N 件 as 一 alone or
+as 一 + 二 (the corner note of 表三 adds them); 办理申请 N 件 as 三 + 四, 一 + 二 or 三; 予以公开 N 件
+with or without 部分公开; 不予公开 N 件 as the sum of its rows. Each valid reading is silent; a count
+no reading gives is still a contradiction, and it still quotes its sentence. Improvement measures
+are recognised in their common phrasings (针对上述问题，…一是…).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from xxgk_audit import audit, load_report
+
+synth_generate = pytest.importorskip("synth.generate")
+synth_render = pytest.importorskip("synth.render")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated report whose 表三 has applications carried over, and its text."""
+    for seed in range(40):
+        synthetic = synth_generate.make_report("2021", seed, variety=False, profile="medium")
+        cells = synthetic.cells
+        if cells["t3.carried_over.total"] and cells["t3.carry_forward.total"] and cells["t3.result.partial.total"]:
+            path = synth_render.write(synthetic, "txt", tmp_path_factory.mktemp("text"), name="base")
+            return cells, path.read_text(encoding="utf-8")
+    pytest.fail("no generated report with applications carried over")
+
+
+def _with_sentence(text: str, sentence: str) -> str:
+    """The report with ``sentence`` as the first paragraph of 总体情况 (its own figures removed,
+    so that only the sentence under test speaks)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip().endswith("总体情况"))
+    end = next(i for i, line in enumerate(lines) if i > start and line.strip().startswith("二、"))
+    body = [re.sub(r"\d+件", "若干件", line) for line in lines[start + 1 : end]]
+    return "\n".join(lines[: start + 1] + [sentence] + body + lines[end:])
+
+
+def _text_findings(tmp_path, text: str):
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return audit(load_report(path)).by_rule("TEXT-VS-TABLE")
+
+
+def _total(cells, *rows: str) -> int:
+    return sum(cells[f"t3.{row}.total"] for row in rows)
+
+
+READINGS = [
+    ("本年度共收到政府信息公开申请{n}件。", ("new",)),  # 一
+    ("本年度共收到政府信息公开申请{n}件。", ("new", "carried_over")),  # 一 + 二
+    ("全年共办理政府信息公开申请{n}件。", ("result.total", "carry_forward")),  # 三 + 四
+    ("全年共办理政府信息公开申请{n}件。", ("result.total",)),  # 三
+    ("对申请予以公开{n}件。", ("result.granted",)),
+    ("对申请予以公开{n}件。", ("result.granted", "result.partial")),  # 予以公开 including 部分公开
+    ("本年度办结政府信息公开申请{n}件。", ("result.total",)),
+    ("结转下年度继续办理的申请{n}件。", ("carry_forward",)),
+]
+
+
+@pytest.mark.parametrize("sentence, rows", READINGS, ids=[f"{s[:6]}={'+'.join(r)}" for s, r in READINGS])
+def test_a_count_that_fits_a_valid_reading_is_no_contradiction(generated, tmp_path, sentence, rows):
+    cells, text = generated
+    assert _text_findings(tmp_path, _with_sentence(text, sentence.format(n=_total(cells, *rows)))) == []
+
+
+@pytest.mark.parametrize("sentence, rows", READINGS, ids=[f"{s[:6]}={'+'.join(r)}" for s, r in READINGS])
+def test_a_count_no_reading_gives_is_a_contradiction_that_quotes_its_sentence(generated, tmp_path, sentence, rows):
+    cells, text = generated
+    wrong = 1 + sum(cells[f"t3.{row}.total"] for row in ("new", "carried_over", "result.total", "carry_forward"))
+    said = sentence.format(n=wrong)
+    found = _text_findings(tmp_path, _with_sentence(text, said))
+    assert len(found) == 1 and found[0].locations[0].text == said
+
+
+def test_the_sum_of_a_group_is_its_reading(generated, tmp_path):
+    cells, text = generated
+    denied = sum(v for k, v in cells.items() if k.startswith("t3.result.denied.") and k.endswith(".total"))
+    assert _text_findings(tmp_path, _with_sentence(text, f"不予公开{denied}件。")) == []
+
+
+MEASURES = [
+    "针对上述问题，我局将从以下方面加以改进：一是加强业务培训，二是完善审核机制。",
+    "下一步，我局将持续深化政务公开，提升信息发布质量。",
+    "2024年，我局将进一步加大主动公开力度。",
+    "明年重点做好政策解读工作，健全信息发布审核机制。",
+    "对此，我们要强化队伍建设，规范依申请公开办理流程。",
+]
+
+
+@pytest.mark.parametrize("measures", MEASURES)
+def test_improvement_measures_in_their_common_phrasings(tmp_path, measures):
+    from helpers import sample_text
+
+    text = sample_text()
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if "五、存在的主要问题及改进情况" in line)
+    end = next(i for i, line in enumerate(lines) if "六、其他需要报告的事项" in line)
+    problems = "工作中存在的主要问题是信息公开时效性有待加强，政策解读形式较为单一。"
+    varied = "\n".join(lines[: start + 1] + ["", problems, measures, ""] + lines[end:])
+    path = tmp_path / "report.txt"
+    path.write_text(varied, encoding="utf-8")
+    assert audit(load_report(path)).by_rule("S5-THIN") == []
+    path.write_text("\n".join(lines[: start + 1] + ["", problems, ""] + lines[end:]), encoding="utf-8")
+    assert [f.subject for f in audit(load_report(path)).by_rule("S5-THIN")] == ["no-measures"]
