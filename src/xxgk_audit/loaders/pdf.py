@@ -146,7 +146,10 @@ class _Reader:
         lines = self._lines(rest)
         self._continue(grids, lines)
         self._emit(number, grids, lines)
-        self.pages[number] = page_text(page.chars)
+        text = page_text(page.chars)
+        wrapped = [n for found in grids for n in found.wrapped]
+        # a number wrapped over two lines of a narrow cell is one number of the page (SOURCE-GATE)
+        self.pages[number] = text + "\n" + " ".join(wrapped) if wrapped else text
 
     @staticmethod
     def _tables(page: pdf_content.Page, chars: list[Char]) -> tuple[list[Grid], set[int]]:

@@ -262,7 +262,11 @@ class _Fonts:
             return _STANDARD_DESCENT[name]
         if not self.api.FPDFFont_GetDescent(handle, self.size, ctypes.byref(self.value)):
             return 0.0
-        return self.value.value
+        descent = self.value.value
+        # a descent lies below the baseline, within half an em; a subset font (LibreOffice writes one
+        # per run) may report +349 for one run and -80 for the next, which would put characters of
+        # one line on different lines: such a value is taken as 0, as the font descriptors say
+        return descent if -500.0 <= descent <= 0.0 else 0.0
 
     def widths_of(self, font: int) -> dict[int, float]:
         found = self.widths.get(font)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from ..document import CellText
@@ -46,6 +46,9 @@ def is_label(text: str) -> bool:
     return bool(text.strip()) and not is_value(text)
 
 
+_DIGITS = re.compile(r"[\d,.]+")
+
+
 def join_lines(text: str) -> str:
     """One cell's lines as one string: no space where either side is CJK (wrapped or vertical text)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -56,6 +59,20 @@ def join_lines(text: str) -> str:
         glue = "" if _WIDE.match(out[-1]) or _WIDE.match(line[0]) else " "
         out += glue + line
     return out
+
+
+def _wrapped_number(own: list, printed: str, right: float) -> str | None:
+    """A number printed over lines of a narrow cell ("11" over "8", the first line reaching the
+    cell's right edge): the one number (118); None for numbers that merely share a cell."""
+    lines = [line.strip() for line in printed.strip().split("\n")]
+    if len(lines) < 2 or not all(_DIGITS.fullmatch(line) for line in lines):
+        return None
+    top = min(c.top for c in own)
+    first = [c for c in own if abs(c.top - top) < 1.0 and c.text.strip()]
+    width = max(c.x1 - c.x0 for c in first)
+    if right - max(c.x1 for c in first) > 1.5 * width + 2.0:
+        return None  # room was left on the first line: not wrapped
+    return "".join(lines)
 
 
 # -- closing tables open at a page break ---------------------------------------------------------
@@ -298,6 +315,7 @@ class Grid:
     ncols: int
     cover: list[list[Slot | None]]  # [row][column] -> the cell covering that position
     index: int = -1  # the document's table number, shared by the parts of a table over pages
+    wrapped: list[str] = field(default_factory=list)  # numbers printed over two lines of a narrow cell, joined
 
     def origin(self, row: int, col: int) -> Slot | None:
         slot = self.cover[row][col]
@@ -352,6 +370,7 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
     ys = [item[0] for item in inside]
     bands: dict[tuple[float, float], tuple[list, list]] = {}  # the chars of a row band, by x
     used: set[int] = set()
+    wrapped: list[str] = []
     for cx0, ctop, cx1, cbottom in cells:
         row, rowspan = _span(tops, ctop, cbottom)
         col, colspan = _span(xs, cx0, cx1)
@@ -368,13 +387,18 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
         picked.sort(key=lambda item: item[1])  # back in the order of ``inside``
         own = [c for _, _, c in picked]
         used.update(id(c) for c in own)
-        text = join_lines(cell_text(own)) if own else ""
+        printed = cell_text(own) if own else ""
+        text = join_lines(printed) if own else ""
+        joined = _wrapped_number(own, printed, cx1) if "\n" in printed.strip() else None
+        if joined is not None:
+            text = joined
+            wrapped.append(joined)
         slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number)
         for r in range(row, row + slot.rowspan):
             for c in range(col, col + slot.colspan):
                 if cover[r][c] is None:
                     cover[r][c] = slot
-    return Grid(number, bbox, tops, len(xs), cover), used
+    return Grid(number, bbox, tops, len(xs), cover, wrapped=wrapped), used
 
 
 # -- continuing a table over a page break -------------------------------------------------------

@@ -331,7 +331,7 @@ class TableParser:
                 return
         labels = [i for i in range(first_value) if kinds[i] == "text"]
         if first_value == len(cells):  # no value: a blank row, a header, or a label wrapped onto the next row
-            if self._blank_row(block, cells, labels):
+            if self._blank_row(block, cells, labels) or self._wrapped_blank_row(block, cells, labels):
                 self.fragments = []
             else:
                 text = "".join(cells[i].text for i in labels if not cells[i].inherited)
@@ -391,6 +391,20 @@ class TableParser:
             return False
         label = " ".join(fold_cell(cells[i].text) for i in labels if i <= end and not cells[i].inherited)
         self._labeled(table, spec_block, row, label, cells[end + 1 :], block, hit_match=self._last_match)
+        return True
+
+    def _wrapped_blank_row(self, block: Block, cells: list[CellText], labels: list[int]) -> bool:
+        """The rest of a blank row's label, its beginning on the row above (a row cut by a page
+        break, or a label wrapped over two rows of a conversion): the row is placed, blank."""
+        if not labels or not self.fragments or labels[-1] == len(cells) - 1:
+            return False
+        hit, end, wrapped = self._match_wrapped(self.fragments, cells, labels)
+        if hit is None or self._last_match is None or self._last_match.truncated:
+            return False
+        table, (spec_block, row) = hit
+        if not row.data:
+            return False
+        self._labeled(table, spec_block, row, wrapped, cells[end + 1 :], block, hit_match=self._last_match)
         return True
 
     def _match_label(self, cells: list[CellText], labels: list[int], has_values: bool):
