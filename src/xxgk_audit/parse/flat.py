@@ -135,14 +135,14 @@ def _residue(numeric: str, rest: str, table: TableSpec):
             if ordinal is None or not (ordinal.group(2) or text[:1] in ".．、"):
                 break
             candidate = (before[ordinal.start() :] + text).strip()
-            hit = _row_matcher(table).match(candidate)
+            hit = _row_matcher(table).match(candidate, prefix=True)
             if hit is not None and re.match(rf"^{ordinal.group(1)}\s*[.．、]", unicodedata.normalize("NFKC", hit.official)):
                 before, label = before[: ordinal.start()], candidate
                 break
             hit = None
         if hit is None:
             label = text.strip()
-            hit = _row_matcher(table).match(label)
+            hit = _row_matcher(table).match(label, prefix=True)
             if hit is None:
                 return None
         if found:  # the previous row's values end where this row's ordinal begins

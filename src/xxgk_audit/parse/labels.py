@@ -156,7 +156,10 @@ class LabelMatcher(Generic[T]):
                 self._choices.append(key)
                 self._targets.append((official, target))
 
-    def match(self, printed: str, threshold: float = THRESHOLD, *, fuzzy: bool = True) -> LabelMatch[T] | None:
+    def match(self, printed: str, threshold: float = THRESHOLD, *, fuzzy: bool = True, prefix: bool = False) -> LabelMatch[T] | None:
+        """The official label ``printed`` names: exactly (matchable forms), as a listed variant, by
+        similarity; with ``prefix`` also as the beginning of exactly one official label (a row label
+        printed without its tail)."""
         key = matchable(printed)
         if not key:
             return None
@@ -167,7 +170,7 @@ class LabelMatcher(Generic[T]):
             return None
         best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold - MARGIN)
         if not best or best[0][1] < threshold:
-            return self._prefix(key, printed)
+            return self._prefix(key, printed) if prefix else None
         if len(best) > 1 and best[0][1] - best[1][1] < MARGIN and self._targets[best[0][2]][1] != self._targets[best[1][2]][1]:
             return None  # two official labels are about equally close: do not guess
         official, target = self._targets[best[0][2]]

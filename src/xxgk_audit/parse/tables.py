@@ -93,17 +93,33 @@ def _header_rest_patterns(layout: Layout) -> dict[str, re.Pattern[str]]:
     }
 
 
+@lru_cache(maxsize=4)
+def _markers(layout: Layout) -> tuple[re.Pattern[str], tuple]:
+    """The layout's markers with their words folded, and one pattern of every first word (a
+    line that holds none of them announces no table: one search in C for most lines)."""
+    folded = tuple(
+        (key, tuple(cosmetic(w) for w in marker.words), marker)
+        for key, table in layout.tables.items()
+        for marker in table.markers
+    )
+    first = re.compile("|".join(re.escape(words[0]) for _, words, _ in folded)) if folded else re.compile("(?!)")
+    return first, folded
+
+
+@lru_cache(maxsize=8192)  # a line is tested twice: for the anchors, then by the table parser
 def marker_table(layout: Layout, joined: str) -> str | None:
     """The table a row or line announces by its markers (``layout.yaml``), given its folded text."""
-    for key, table in layout.tables.items():
-        for marker in table.markers:
-            if not all(cosmetic(w) in joined for w in marker.words):
-                continue
-            if marker.max_chars is not None and len(joined) > marker.max_chars:
-                continue
-            if marker.header_only and len(_header_rest_patterns(layout)[key].sub("", joined)) > marker.rest_chars:
-                continue
-            return key
+    first, markers = _markers(layout)
+    if not first.search(joined):
+        return None
+    for key, words, marker in markers:
+        if not all(w in joined for w in words):
+            continue
+        if marker.max_chars is not None and len(joined) > marker.max_chars:
+            continue
+        if marker.header_only and len(_header_rest_patterns(layout)[key].sub("", joined)) > marker.rest_chars:
+            continue
+        return key
     return None
 
 
@@ -112,6 +128,7 @@ def _header_gate(layout: Layout) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cosmetic(g) for t in layout.tables.values() for g in t.header_gate))
 
 
+@lru_cache(maxsize=8192)
 def _block_header(layout: Layout, text: str) -> LabelMatch | None:
     """A block header of 表二 (第二十条第（一）项 …), printed exactly or nearly so."""
     folded = cosmetic(text) if len(text) <= 40 else ""
@@ -424,9 +441,9 @@ class TableParser:
             threshold = None if table == self.context else _FUZZY_SWITCH
             for start, end, text in candidates:
                 if threshold is None:
-                    hit = self.m.rows[table].match(text)
+                    hit = self.m.rows[table].match(text, prefix=True)
                 elif len(cosmetic(text)) >= 4:
-                    hit = self.m.rows[table].match(text, threshold)
+                    hit = self.m.rows[table].match(text, threshold, prefix=True)
                 else:
                     hit = None
                 if hit:
