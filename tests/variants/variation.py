@@ -42,8 +42,10 @@ class Variation:
 def _heading_line(text: str, title: str) -> re.Match | None:
     """The line that prints ``title`` as a heading (Markdown #, bold, or alone on its line), or the
     element of a web page that holds it alone."""
-    return re.search(rf"(?m)^(?P<pre>[#*\s]*){re.escape(title)}(?P<post>[*\s]*)$", text) or re.search(
-        rf"(?P<pre>>\s*){re.escape(title)}(?P<post>\s*<)", text
+    return (
+        re.search(rf"(?m)^(?P<pre>[#*\s]*){re.escape(title)}(?P<post>[*\s]*)$", text)
+        or re.search(rf"(?P<pre>>\s*){re.escape(title)}(?P<post>\s*<)", text)
+        or re.search(rf"(?P<pre>(?<=[。；）)\s])){re.escape(title)}(?P<post>)", text)  # inside run-together text
     )
 
 
@@ -279,6 +281,22 @@ def drop_row(label: str) -> Callable[[str], str | None]:
     return apply
 
 
+def narrative_in_table_sections(text: str) -> str | None:
+    """Sentences quoting counts under the headings of the table sections (制发规章1件、…)."""
+    changed = text
+    sentences = {
+        "s2": "本年度制发规章1件、行政规范性文件3件，作出行政许可决定12件、行政处罚决定5件。",
+        "s3": "本年度新收政府信息公开申请2件，其中予以公开1件，无法提供1件。",
+        "s4": "本年度发生行政复议1件，行政诉讼0件，结果维持1件。",
+    }
+    for key, sentence in sentences.items():
+        match = _heading_line(changed, TITLES[key])
+        if match is None or match.group("post").endswith("<"):
+            continue
+        changed = changed[: match.end()] + "\n\n" + sentence + "\n" + changed[match.end() :]
+    return changed if changed != text else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -319,4 +337,5 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("部分公开 without its note", reword("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"), formats=("txt", "md", "html")),
     Variation("规章 row omitted", drop_row("规章"), errors=frozenset({"ROW-MISSING"}), lost_rows=("规章",)),
     Variation("thousands separators", thousands),
+    Variation("counts quoted under the table headings", narrative_in_table_sections, formats=("txt", "md")),
 )

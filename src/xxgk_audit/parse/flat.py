@@ -92,6 +92,33 @@ def count_labels(text: str, table: TableSpec) -> int:
     return len({m.group(0) for m in pattern.finditer(folded)})
 
 
+_COUNTED = re.compile(r"\d(?:\s*(?:件|条|个|次|项|人|篇|期|场|家|份|万元|元|%|％|余|多))")
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def narrative(text: str) -> bool:
+    """A sentence that quotes counts (制发规章1件、行政规范性文件3件), not table cells run together:
+    most of its numbers carry a unit."""
+    numbers = len(_NUMBERS.findall(text))
+    return numbers > 0 and 2 * len(_COUNTED.findall(text)) >= numbers
+
+
+def first_label(text: str, table: TableSpec) -> int | None:
+    """Where ``table`` begins in ``text``: its first header (a block header, the first word of a
+    marker), else its first label at least four characters long."""
+    folded, positions = _fold_with_map(text)
+    headers = [cosmetic(b.header).translate(_CONFUSION) for b in table.blocks if b.header]
+    headers += [cosmetic(m.words[0]).translate(_CONFUSION) for m in table.markers]
+    found = [folded.find(h) for h in headers if h and h in folded]
+    if found:
+        return positions[min(found)]
+    pattern, _ = _label_pattern(table)
+    for match in pattern.finditer(folded):
+        if len(match.group(0)) >= 4:
+            return positions[match.start()]
+    return None
+
+
 def split_run(run: str, start: int, width: int, block: Block) -> list[CellText] | None:
     """Cells of a value run starting at ``start`` in the block's text, when the split is unambiguous."""
     tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(run)]

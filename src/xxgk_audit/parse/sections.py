@@ -49,6 +49,11 @@ _CONTENTS_ENTRY = re.compile(r"(?:[.·…。．\-_]\s*){3,}\d{1,3}\s*$")  # 一�
 _MAX_TITLE = 48
 _NAMING = 60.0  # title similarity from which a title names the section by itself
 _CUE_SPAN = 1500  # characters of a section's text searched for its content cues
+_INLINE_SIMILARITY = 80.0  # a title in another wording, inside run-together text
+_LISTED = re.compile(r"\s*[；;，,、]")  # "…包括：一、总体情况；二、…": titles listed in a sentence, no headings
+_RENAMED_TITLE = re.compile(r"[^\d\s，。；：,.;:（(、]{2,20}(?=\d|[，。；：,.;:（(\s])")
+# what may still end such a title after its most similar part: 情况, 计划, a suffix such as （有关情况附表）
+_TITLE_ENDING = re.compile(r"[^\d\s，。；：,.;:（(]{0,6}?(?:情况|事项|措施|计划|打算|工作|附表[）)])|[（(][^\d（(）)]{0,8}附表[）)]")
 # inline titles in run-together crawler text: "…监督保障方面…。二、主动公开政府信息情况第二十条…"
 _INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六][、.．]")
 
@@ -359,8 +364,12 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
             result.append(block)
             continue
         cuts: list[tuple[int, int]] = []
+        for section, pattern in titles:  # an ordinal glued to its title: 一总体情况2023年，…
+            glued = re.search(f"(?<![一二三四五六七八九十、.．])({section.number}){pattern.pattern}", block.text)
+            if glued:
+                cuts.append((glued.start(), glued.end()))
         for match in _INLINE_NUMBERED.finditer(block.text):
-            if match.group(0)[0] not in NUMERALS[:6]:
+            if match.group(0)[0] not in NUMERALS[:6] or any(start <= match.start() < end for start, end in cuts):
                 continue
             rest = block.text[match.end():]
             for section, pattern in titles:
@@ -368,9 +377,16 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
                 if title and match.group(0)[0] == section.number:
                     cuts.append((match.start(), match.end() + title.end()))
                     break
+            else:
+                length = _inline_title(rest, match.group(0)[0], sections)
+                if length:
+                    cuts.append((match.start(), match.end() + length))
+        cuts = [(start, end) for start, end in cuts if not _LISTED.match(block.text, end)]
+        cuts += _renamed_first(block.text, cuts)
         if not cuts:
             result.append(block)
             continue
+        cuts = _disjoint(cuts)
         position = 0
         for start, end in cuts:
             if block.text[position:start].strip():
@@ -380,6 +396,52 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
         if block.text[position:].strip():
             result.append(_piece(block, position, len(block.text), "text"))
     return result
+
+
+def _renamed_first(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """In run-together text, the first section under a title of its own wording (一、年度工作核心成效
+    2023年，…) is cut where 一、 stands before a cut 二、 title: up to the first digit or punctuation."""
+    if not cuts or any(text.startswith(NUMERALS[0], start) for start, _ in cuts):
+        return []
+    second = next((start for start, _ in cuts if text.startswith(NUMERALS[1], start)), None)
+    if second is None:
+        return []
+    first = re.search(f"(?<!第){NUMERALS[0]}[、.．]", text[:second])
+    if first is None:
+        return []
+    title = _RENAMED_TITLE.match(text, first.end())
+    return [(first.start(), title.end())] if title else []
+
+
+def _disjoint(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The cuts in order, an overlapping one left out (the longer title first at a place)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(cuts, key=lambda c: (c[0], -c[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def _inline_title(rest: str, number: str, sections: tuple[SectionSpec, ...]) -> int:
+    """The length of a section title printed in another wording at the start of ``rest`` (run-together
+    text: "政府信息公开行政复议与行政诉讼情况行政复议行政诉讼结果维持…"), or 0.
+
+    The title is taken where it is most like a form of the section with this ordinal (similarity
+    ≥ 80 of the folded text), then extended over a title ending that follows (情况, 计划, 附表）…)."""
+    window = rest[: 2 * _MAX_TITLE]
+    section = next((s for s in sections if s.number == number), None)
+    if section is None or not _cue_pattern(_profile(section).title_cues).search(cosmetic(window[:_MAX_TITLE])):
+        return 0
+    best, end = 0.0, 0
+    for form in _profile(section).forms:
+        for stop in range(max(2, len(form) - 6), min(len(window), len(form) + 10) + 1):
+            score = fuzz.ratio(matchable(window[:stop]), form)
+            if score > best:
+                best, end = score, stop
+    if best < _INLINE_SIMILARITY:
+        return 0
+    ending = _TITLE_ENDING.match(window, end)
+    return ending.end() if ending else end
 
 
 def _piece(block: Block, start: int, end: int, kind: str) -> Block:

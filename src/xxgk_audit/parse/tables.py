@@ -150,6 +150,26 @@ def _anchor_rows(layout: Layout) -> dict[str, str]:
     return rows
 
 
+def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
+    """Whether a line holds a header marker of table ``key`` (its block headers, its markers' words)."""
+    table = layout.tables[key]
+    folded = folded or cosmetic(text)
+    if table.header_gate:
+        return any(block.header and cosmetic(block.header) in folded for block in table.blocks)
+    for marker in table.markers:
+        words = [cosmetic(w) for w in marker.words]
+        if not all(w in folded for w in words):
+            continue
+        if not marker.header_only:
+            return True
+        # a header row run together with its values: from its first word to the first digit, header words only
+        start = folded.find(words[0])
+        header = re.match(r"\D*", folded[start:]).group(0)
+        if all(w in header for w in words) and len(_header_rest_patterns(layout)[key].sub("", header)) <= marker.rest_chars:
+            return True
+    return False
+
+
 def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
     """The first block of each table, found by the table's own header or a distinctive row label,
     independently of the section heading above it (which may be misspelled, renamed or absent)."""
@@ -171,14 +191,19 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
                 found = hit.target[0] if hit else marker_table(layout, cosmetic("".join(texts)))
         else:
             text = block.text
-            if len(text) > 400:
-                continue  # narrative (run-together tables are cut at their sections' titles)
+            if len(text) > 400:  # narrative, or tables run together (crawler text): their own headers
+                if any(ch.isdigit() for ch in text):
+                    folded = cosmetic(text)
+                    for key in layout.tables:
+                        if key not in anchors and _announces(layout, key, text, folded):
+                            anchors[key] = index
+                continue
             hit = _block_header(layout, text)
             found = hit.target[0] if hit else marker_table(layout, cosmetic(text))
         if found is not None and found not in anchors:
             anchors[found] = index
-            if len(anchors) == wanted:
-                break
+        if len(anchors) == wanted:
+            break
     return anchors
 
 
@@ -480,13 +505,11 @@ class TableParser:
 
     def _text(self, block: Block) -> None:
         text = block.text
+        if len(text) > 20 and re.search(r"\d", text) and self._run_together(block):
+            return
         if self._marker([text], block):
             return
         if self.context is None:
-            return
-        table = self.layout.tables[self.context]
-        if len(text) > 20 and re.search(r"\d", text) and flat.count_labels(text, table) >= 3:
-            self.flat_rows[self.context].extend(flat.scan(block, table))
             return
         match = _ROWIZE.match(text)
         if not match:
@@ -501,6 +524,29 @@ class TableParser:
         for token in _VALUE_TOKEN.finditer(match.group("values")):
             cells.append(CellText(token.group(0), line=block.line, page=block.page, column=block.column + offset + token.start()))
         self._row(block, cells)
+
+    def _run_together(self, block: Block) -> bool:
+        """A line holding a table with its cells run together (crawler text), or several tables
+        when a section heading between them is missing: each table is scanned on its own stretch
+        of the line, from its first label on. Only the current table and tables whose own header
+        markers the line holds are considered, so narrative that names 规章 and 行政许可 is no table."""
+        text = block.text
+        folded = cosmetic(text) if len(text) <= 200 else ""
+        tables = [
+            key for key, table in self.layout.tables.items()
+            if (key == self.context or _announces(self.layout, key, text, folded)) and flat.count_labels(text, table) >= 3
+        ]
+        starts = sorted((flat.first_label(text, self.layout.tables[key]) or 0, key) for key in tables)
+        stretches = [(start, end, key) for (start, key), (end, _) in zip(starts, starts[1:] + [(len(text), None)])]
+        # a sentence quoting counts (制发规章1件、…) is narrative, not a table
+        stretches = [(start, end, key) for start, end, key in stretches if not flat.narrative(text[start:end])]
+        if not stretches:
+            return False
+        for start, end, key in stretches:
+            piece = Block("text", text[start:end], line=block.line, page=block.page, column=block.column + start)
+            self._enter(key)
+            self.flat_rows[key].extend(flat.scan(piece, self.layout.tables[key]))
+        return True
 
     # -- findings of the reading ---------------------------------------------------------------
     def _table_name(self) -> str:
