@@ -108,3 +108,36 @@ def test_improvement_measures_in_their_common_phrasings(tmp_path, measures):
     assert audit(load_report(path)).by_rule("S5-THIN") == []
     path.write_text("\n".join(lines[: start + 1] + ["", problems, ""] + lines[end:]), encoding="utf-8")
     assert [f.subject for f in audit(load_report(path)).by_rule("S5-THIN")] == ["no-measures"]
+
+
+COVERAGE = [  # 总体情况 in other words than the format's five headings: each aspect is still addressed
+    "本局通过门户网站和政务新媒体主动公开信息120条；依申请公开工作规范有序；严格落实信息发布审核制度；"
+    "加强组织领导，成立领导小组，定期开展督查。",
+    "主动公开方面，及时发布政策文件；依申请办理方面，按时答复；规范公开目录；公开专栏及时更新；强化考核评议。",
+]
+
+
+@pytest.mark.parametrize("overview", COVERAGE)
+def test_the_five_aspects_in_other_words(tmp_path, overview):
+    from helpers import sample_text
+
+    lines = sample_text().split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip().endswith("一、总体情况"))
+    end = next(i for i, line in enumerate(lines) if "二、主动公开政府信息情况" in line)
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines[: start + 1] + ["", overview, ""] + lines[end:]), encoding="utf-8")
+    assert audit(load_report(path)).by_rule("S1-COVERAGE") == []
+
+
+FEES = ["本年度未收取信息处理费。", "2023年未产生政府信息公开处理费。", "本机关未向申请人收费。", "全年没有收取任何信息公开费用。"]
+
+
+@pytest.mark.parametrize("statement", FEES)
+def test_the_fee_statement_in_its_common_phrasings(tmp_path, statement):
+    from helpers import sample_text
+
+    lines = sample_text().split("\n")
+    start = next(i for i, line in enumerate(lines) if "六、其他需要报告的事项" in line)
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines[: start + 1] + ["", statement, ""]), encoding="utf-8")
+    assert audit(load_report(path)).by_rule("S6-FEE-STATEMENT") == []

@@ -94,10 +94,11 @@ def t2_valid_progression(ctx: AuditContext):
         if valid == expected:
             continue
         keys = [f"{base}.valid", f"{base}.made", f"{base}.repealed"]
+        columns = {k.rsplit(".", 1)[1]: report.layout.cells[k].column_label for k in keys}
         yield ctx.finding(
             "T2-VALID-PROGRESSION",
-            f"表二“{name}”现行有效件数为{_n(valid)}件，但按{prior.year}年度现行有效{_n(valid_before)}件"
-            f"加本年制发{_n(made)}件减本年废止{_n(repealed)}件应为{_n(expected)}件",
+            f"表二“{name}”{columns['valid']}为{_n(valid)}件，但按{prior.year}年度{columns['valid']}{_n(valid_before)}件"
+            f"加{columns['made']}{_n(made)}件减{columns['repealed']}{_n(repealed)}件应为{_n(expected)}件",
             keys,
             expected=expected,
             actual=valid,
