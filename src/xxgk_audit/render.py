@@ -240,6 +240,9 @@ def completeness_html(ctx: MemoContext) -> str:
         hit = report.sections.get(spec.key)
         if hit is None:
             status, printed, where = badge("缺失", "xxgk-st-missing"), "", ""
+        elif hit.inferred:  # printed without a heading: found by its table
+            status = badge("未印标题", "xxgk-st-variant")
+            printed = esc(f"（按{layout.tables[spec.table].name}认定）")
         else:
             status = badge("标题与规定不同", "xxgk-st-variant") if hit.is_variant else badge("已找到", "xxgk-st-ok")
             printed = esc(hit.title)
