@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import place
+from .document import OcrBox, place
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -34,13 +34,14 @@ class Location:
     row_label: str | None = None
     column_label: str | None = None
     text: str | None = None
+    ocr: OcrBox | None = None  # the box of a scanned page the value was recognized in
 
     @property
     def where(self) -> str:
         return place(self.line, self.page)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "cell": self.cell,
             "file": self.file,
             "line": self.line,
@@ -49,6 +50,14 @@ class Location:
             "column_label": self.column_label,
             "text": self.text,
         }
+        if self.ocr is not None:
+            data["ocr"] = {
+                "box": [round(v, 1) for v in self.ocr.box],
+                "text": self.ocr.text,
+                "confidence": round(self.ocr.confidence, 4),
+                "suspect": self.ocr.suspect,
+            }
+        return data
 
 
 @dataclass(frozen=True, slots=True)

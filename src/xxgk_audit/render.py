@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
+from . import render_ocr
 from .findings import GROUP_LABELS, SEVERITIES, SEVERITY_LABELS, Finding
 from .review import VERDICTS, ReviewStore, Verdict
 
@@ -156,6 +157,7 @@ def info_html(ctx: MemoContext) -> str:
         ("审核日期", ctx.date),
         ("审核人", ctx.auditor or "（未填写）"),
     ]
+    rows.extend(render_ocr.info_rows(report))  # a scanned report: the recognition, engine, confidence
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return _section("info", f'<table class="xxgk-table xxgk-kv"><tbody>{body}</tbody></table>')
 
@@ -299,18 +301,29 @@ def table_styler(report, table: str, marks: dict[str, list[Finding]]):
                 css.append("xxgk-cell-warning")
             if cell is not None and cell.status != "number":
                 css.append("xxgk-cell-blank")
+            ocr = cell.source.ocr if cell is not None and cell.source is not None else None
+            if ocr is not None and ocr.suspect:
+                css.append("xxgk-cell-ocr-suspect")
             classes.iat[i, j] = " ".join(css)
             text = _hover(found)
             if cell is not None and cell.status != "number":
                 raw = "（空）" if not cell.raw else f"“{cell.raw}”"
                 text = (text + "\n" if text else "") + f"{CELL_STATUS.get(cell.status, cell.status)}：原文{raw}"
+            if ocr is not None:
+                text = (text + "\n" if text else "") + render_ocr.describe(ocr)
             if text:
                 hovers.iat[i, j] = esc(text)
+    scanned = render_ocr.is_scanned(report)
+    if scanned:  # recognized values carry the image of their box, shown on hover
+        frame = render_ocr.display_frame(report, frame, keys)
     if frame.columns.nlevels == 1 or table == "t2":  # one header row: plain labels, not 1-tuples
         frame = frame.copy()
         frame.columns = [c[-1] if isinstance(c, tuple) else c for c in frame.columns]
         classes.columns = hovers.columns = frame.columns
-    styler = frame.style.format(_format_value, na_rep="—", escape="html")
+    if scanned:
+        styler = frame.style.format(lambda v: render_ocr.format_value(v, _format_value), escape=None)
+    else:
+        styler = frame.style.format(_format_value, na_rep="—", escape="html")
     styler = styler.hide(axis="index", names=True)
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     styler = styler.set_td_classes(classes).set_table_attributes('class="xxgk-frame"')
@@ -350,6 +363,7 @@ def location_html(finding: Finding, limit: int = 8) -> str:
     for location in finding.locations[:limit]:
         labels = "".join(f"“{esc(x)}”" for x in (location.row_label, location.column_label) if x)
         quote = f' 原文<span class="xxgk-quote">{esc(location.text)}</span>' if location.text is not None else ""
+        quote += render_ocr.evidence_html(location.ocr)  # a scanned report: the box the value was read from
         items.append(f"<li>{esc(Path(location.file).name)} {esc(location.where)} {labels}{quote}</li>")
     if len(finding.locations) > limit:
         items.append(f"<li>……共 {len(finding.locations)} 处</li>")
@@ -417,7 +431,7 @@ def appendix_html(ctx: MemoContext) -> str:
                 f"<code>{esc(key)}</code>",
                 f'<td class="xxgk-num">{esc(number(cell.value))}</td>',
                 esc(CELL_STATUS.get(cell.status, cell.status)),
-                f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "",
+                (f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "") + render_ocr.evidence_html(source.ocr if source else None),
                 esc(where),
                 esc(source.row_label if source else ""),
                 esc(source.column_label if source else ""),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .document import Document, place
+from .document import Document, OcrBox, place
 from .layout import Layout
 
 if TYPE_CHECKING:  # pandas is imported only when a table frame is asked for
@@ -28,6 +28,7 @@ class Source:
     column_label: str | None = None
     text: str | None = None
     column: int | None = None  # character offset in the line, for cells cut out of running text
+    ocr: OcrBox | None = None  # read by OCR from a scanned page: the box, text and confidence
 
     @property
     def where(self) -> str:

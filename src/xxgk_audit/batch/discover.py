@@ -29,6 +29,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
     A folder contributes files with a report suffix and files without a suffix that sniff as a
     report; hidden files and folders, and this tool's own outputs (the batch outputs in the output
     folder, memos and overviews anywhere) are skipped. A file named explicitly is always audited.
+    A folder that holds only page images (PNG, JPEG, TIFF) is one scanned report.
     """
     out_real = os.path.realpath(os.fspath(out_dir))
     found = Inputs()
@@ -59,6 +60,12 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
         if os.path.isdir(given):
             for root, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+                if _is_page_folder(root):
+                    real = os.path.realpath(root)
+                    if real not in seen:
+                        seen.add(real)
+                        found.files.append(root)
+                    continue
                 for name in sorted(files):
                     add(os.path.join(root, name), explicit=False)
         elif os.path.exists(given):
@@ -66,6 +73,12 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
         else:
             found.missing.append((given, "文件不存在"))
     return found
+
+
+def _is_page_folder(path: str) -> bool:
+    from ..loaders.images import folder_pages
+
+    return folder_pages(path) is not None
 
 
 def _head(path: str, size: int = 4096) -> bytes:

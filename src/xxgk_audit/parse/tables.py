@@ -331,6 +331,7 @@ class TableParser:
             column_label=column_label,
             text=cell.text,
             column=cell.column,
+            ocr=cell.ocr,
         )
 
     def _variant(self, kind: str, hit: LabelMatch, cells: tuple[str, ...], source: Source) -> None:
@@ -487,6 +488,7 @@ class TableParser:
             self.printed_columns.get(spec.key, spec.column_label),
             value_cell.text,
             value_cell.column,
+            value_cell.ocr,
         )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:

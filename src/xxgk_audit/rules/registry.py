@@ -50,7 +50,7 @@ def rule(rule_id: str, severity: str, group: str):
 def location(key: str | None, source: Source | None, file: str) -> Location:
     if source is None:
         return Location(key, file)
-    return Location(key, source.file, source.line, source.page, source.row_label, source.column_label, source.text)
+    return Location(key, source.file, source.line, source.page, source.row_label, source.column_label, source.text, source.ocr)
 
 
 @dataclass
@@ -93,14 +93,17 @@ class AuditContext:
         actual: int | float | None = None,
         locations: Iterable[Location] | None = None,
         subject: str = "",
+        severity: str | None = None,
     ) -> Finding:
+        """``severity``: this finding's own grade where the rule's default does not fit it (a
+        failing equation that an OCR misread may explain is a warning, not an error)."""
         spec = REGISTRY[rule_id]
         cells = tuple(cells)
         if locations is None:
             locations = [self.locate(key) for key in cells if key in self.report.cells]
         return Finding(
             rule=rule_id,
-            severity=self.severities.get(rule_id, spec.severity),
+            severity=severity or self.severities.get(rule_id, spec.severity),
             group=spec.group,
             message=message,
             cells=cells,
