@@ -124,12 +124,12 @@ class _Pages:
         from PIL import Image, UnidentifiedImageError
 
         what = kind(data[:8]) or "图片"
-        shown = name or os.path.basename(file_path)
+        shown = f"{name}：" if name else ""  # a page of a folder is named in the message
         try:
             image = Image.open(io.BytesIO(data))
             frames = getattr(image, "n_frames", 1)
         except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-            raise InputError(self.path, f"{shown}：{what}已损坏或格式不受支持，无法读取") from None
+            raise InputError(self.path, f"{shown}{what}已损坏或格式不受支持，无法读取") from None
         for frame in range(frames):
             number = len(self.recognized) + 1
             if number > scans.MAX_OCR_PAGES:
@@ -140,9 +140,9 @@ class _Pages:
                 image.seek(frame)
                 width, height = image.size
             except (OSError, EOFError, ValueError):
-                raise InputError(self.path, f"{shown}：{what}已损坏，无法读取第{frame + 1}页") from None
+                raise InputError(self.path, f"{shown}{what}已损坏，无法读取第{frame + 1}页") from None
             if width * height > MAX_PIXELS or min(width, height) < 16:
-                raise InputError(self.path, f"{shown}：图片尺寸异常（{width}×{height} 像素），未读取")
+                raise InputError(self.path, f"{shown}图片尺寸异常（{width}×{height} 像素），未读取")
             dpi, scale = _resolution(image)
 
             def render(image=image, frame=frame, scale=scale):
@@ -198,4 +198,4 @@ def _gray(image, frame: int, scale: float, shown: str, what: str, report: str):
             page = page.resize((max(1, round(page.width * scale)), max(1, round(page.height * scale))), Image.Resampling.LANCZOS)
         return gray(page)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise InputError(report, f"{shown}：{what}已损坏，无法读取") from None
+        raise InputError(report, f"{shown}{what}已损坏，无法读取") from None

@@ -28,7 +28,7 @@ from pathlib import Path
 INSTALL = 'pip install "xxgk-audit[ocr]"'
 INSTALL_HINT = f"（安装文字识别扩展后可直接审核扫描件：{INSTALL}）"
 PACKAGE = "rapidocr-onnxruntime"
-PIPELINE = 1  # bump when what is cached per page changes
+PIPELINE = 3  # bump when what is cached per page changes
 MODELS = {
     "det": "models/ch_PP-OCRv4_det_infer.onnx",
     "rec": "models/ch_PP-OCRv4_rec_infer.onnx",
@@ -103,16 +103,30 @@ def _get_engine():
     if _engine is None:
         paths = _model_paths()
         from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime.utils import infer_engine
 
-        engine = RapidOCR(
-            det_model_path=paths["det"],
-            rec_model_path=paths["rec"],
-            cls_model_path=paths["cls"],
-            use_cls=False,
-            text_score=0.0,  # every line is kept here and judged by its confidence below
-            max_side_len=100_000,  # the page is sized before it gets here
-            print_verbose=False,
-        )
+        # ONNX Runtime's worker threads spin while they wait: on a busy machine (a batch with
+        # several workers, other users) that burns a third more CPU for nothing
+        original = infer_engine.OrtInferSession.__dict__["_init_sess_opts"]
+
+        def options(config):
+            made = original.__func__(config)
+            made.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return made
+
+        infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
+        try:
+            engine = RapidOCR(
+                det_model_path=paths["det"],
+                rec_model_path=paths["rec"],
+                cls_model_path=paths["cls"],
+                use_cls=False,
+                text_score=0.0,  # every line is kept here and judged by its confidence below
+                max_side_len=100_000,  # the page is sized before it gets here
+                print_verbose=False,
+            )
+        finally:
+            infer_engine.OrtInferSession._init_sess_opts = original
         engine.text_det = _Padded(engine.text_det)
         engine.text_rec.postprocess_op = _Decoder(engine.text_rec.postprocess_op)
         _engine = engine
@@ -143,11 +157,32 @@ def recognize(image) -> list[Line]:
     return lines
 
 
+def recognize_crops(images: list) -> list[Line]:
+    """Recognize gray image crops that each hold one line (no detection): text, confidence and
+    characters per crop; the quad is the crop's own frame."""
+    import numpy as np
+
+    if not images:
+        return []
+    engine = _get_engine()
+    colour = [np.repeat(np.ascontiguousarray(image)[:, :, None], 3, axis=2) for image in images]
+    with _LOCK:
+        results, _ = engine.text_rec(colour)
+    out = []
+    for image, (text, confidence, chars) in zip(images, results):
+        height, width = image.shape[:2]
+        out.append(Line([[0.0, 0.0], [float(width), 0.0], [float(width), float(height)], [0.0, float(height)]], text, float(confidence), chars))
+    return out
+
+
 class _Padded:
-    """The detector, each box widened along its line by a fifth of its height at both ends: the
-    recognizer drops a first or last character that a tight box cuts (a leading "一" most often)."""
+    """The detector, on a copy of the page reduced to :attr:`MAX_SIDE` pixels (the boxes are scaled
+    back: the characters are still read at full resolution), each box widened along its line by a
+    fifth of its height at both ends: the recognizer drops a first or last character that a tight
+    box cuts (a leading "一" most often)."""
 
     PAD = 0.2
+    MAX_SIDE = 1600  # lines are found on a copy this large at most (a quarter less time, the same boxes)
 
     def __init__(self, detect):
         self.detect = detect
@@ -155,11 +190,17 @@ class _Padded:
     def __call__(self, image):
         import numpy as np
 
+        height, width = image.shape[:2]
+        factor = 1.0
+        if self.MAX_SIDE and max(height, width) > self.MAX_SIDE:
+            import cv2
+
+            factor = max(height, width) / self.MAX_SIDE
+            image = cv2.resize(image, (round(width / factor), round(height / factor)), interpolation=cv2.INTER_AREA)
         boxes, elapse = self.detect(image)
         if boxes is None or len(boxes) == 0:
             return boxes, elapse
-        height, width = image.shape[:2]
-        out = np.array(boxes, dtype=np.float32)
+        out = np.array(boxes, dtype=np.float32) * factor
         for box in out:  # corners: top left, top right, bottom right, bottom left
             along = box[1] - box[0]
             length = float(np.hypot(*along))

@@ -130,8 +130,63 @@ def run(gray, dpi: int) -> dict[str, Any]:
     boxes = [tuple(line["box"]) for line in lines]
     segments = raster.ruling_lines(page, max(8, round(_RULE_MIN * points)), max(2, round(_RULE_THICK * points)), boxes)
     rules = [[s.orientation, round(float(s.position), 1), float(s.start), float(s.end)] for s in segments]
+    lines += _second_look(page, dpi, rules, lines)
     height, width = page.shape
     return {"dpi": dpi, "width": width, "height": height, "angle": angle, "lines": lines, "rules": rules}
+
+
+def _second_look(page, dpi: int, rules: list, lines: list[dict]) -> list[dict]:
+    """Values the detector missed: a table cell with no recognized line but ink inside (a lone thin
+    "1" in a blurred scan) is cut out and recognized on its own. Only digits are taken from there;
+    a cell that still reads as nothing stays blank (CELL-BLANK), never guessed."""
+    import numpy as np
+
+    from . import ocr, raster
+    from .pdf_tables import closing_edges, find_tables
+
+    scale = 72 / dpi
+    vertical = [Edge(p * scale, p * scale, a * scale, b * scale, 0, (b - a) * scale, "v") for o, p, a, b in rules if o == "v"]
+    horizontal = [Edge(a * scale, b * scale, p * scale, p * scale, (b - a) * scale, 0, "h") for o, p, a, b in rules if o == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    horizontal += closing_edges(vertical, horizontal)
+    threshold = raster.ink_threshold(page)
+    margin = max(3, round(_RULE_THICK * dpi / 72))
+    smallest = 4.0 * dpi / 72  # ink less tall than 4 pt is a speck, not a digit
+    found: list[tuple[list[float], np.ndarray]] = []
+    for table in find_tables(vertical, horizontal):
+        for x0, top, x1, bottom in table:
+            left, right = int(x0 / scale) + margin, int(x1 / scale) - margin
+            upper, lower = int(top / scale) + margin, int(bottom / scale) - margin
+            if right - left < 4 or lower - upper < smallest:
+                continue
+            if any(_overlaps(line["box"], (left, upper, right, lower)) for line in lines):
+                continue
+            ink = page[upper:lower, left:right] < threshold
+            rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+            if len(rows) == 0 or rows[-1] - rows[0] + 1 < smallest or ink.sum() < smallest:
+                continue
+            box = [float(left + columns[0]), float(upper + rows[0]), float(left + columns[-1] + 1), float(upper + rows[-1] + 1)]
+            pad = round(0.4 * (box[3] - box[1]))
+            crop = page[max(0, int(box[1]) - pad) : int(box[3]) + pad, max(0, int(box[0]) - pad) : int(box[2]) + pad]
+            found.append((box, crop))
+    out = []
+    for (box, _), line in zip(found, ocr.recognize_crops([crop for _, crop in found])):
+        text = line.text.strip()
+        if not text or not _DIGIT.search(text) or not _VALUE_LIKE.match(text) or line.confidence < _FLOOR:
+            continue
+        image = raster.crop_uri(page, box)
+        out.append({"box": [round(v, 1) for v in box], "text": line.text, "confidence": round(line.confidence, 4), "chars": [list(c) for c in line.chars], "image": image, "second_look": True})
+    return out
+
+
+def _overlaps(box, cell) -> bool:
+    """Whether a recognized line covers part of a cell (a third of the line's area or more)."""
+    x0, y0, x1, y1 = max(box[0], cell[0]), max(box[1], cell[1]), min(box[2], cell[2]), min(box[3], cell[3])
+    if x1 <= x0 or y1 <= y0:
+        return False
+    area = max((box[2] - box[0]) * (box[3] - box[1]), 1.0)
+    return (x1 - x0) * (y1 - y0) >= area / 3
 
 
 def meta(pages: dict[int, Recognized], dpi: int | None, files: dict[int, str] | None = None) -> dict[str, str]:

@@ -66,9 +66,9 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
             if time.perf_counter() - started > MAX_SECONDS:
                 raise InputError(path, f"文字识别超过 {MAX_SECONDS:.0f} 秒仍未完成（已识别 {len(pages)} 页），未读取")
 
-            def render(index=index):
+            def render(index=index, strip=kinds[index] != "unmapped"):
                 with pdf_content.LOCK:
-                    return document[index].render(scale=DPI / 72, grayscale=True, draw_annots=False).to_numpy().copy()
+                    return _render(document, index, strip)
 
             try:
                 recognized = ocr_page.recognize(render, DPI, index + 1, sha256, index + 1)
@@ -93,6 +93,23 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     if notes:
         meta["ocr_text_layer"] = "；".join(notes)
     return meta
+
+
+def _render(document, index: int, strip_text: bool):
+    """The page as gray pixels at :data:`DPI`. The text objects of a scan (a stray page number, an
+    invisible layer) are taken off first: PDFium draws a font the PDF does not embed with the
+    loader's placeholder squares (:mod:`.pdf_fonts`), which the recognizer would read as "口"."""
+    import pypdfium2.raw as raw
+
+    page = document[index]
+    try:
+        if strip_text:
+            for obj in list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=1)):
+                page.remove_obj(obj)
+                obj.close()
+        return page.render(scale=DPI / 72, grayscale=True, draw_annots=False).to_numpy().copy()
+    finally:
+        page.close()
 
 
 def _kind(document, index: int, textless: bool) -> str | None:

@@ -1,0 +1,189 @@
+"""A recognized page without the recognizer: recognition results (as the cache stores them) become
+characters and rules, ruled tables with OCR provenance on every cell, and a judgement of each value."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from xxgk_audit.document import OcrBox
+from xxgk_audit.loaders import ocr_cache, ocr_page, raster
+from xxgk_audit.loaders.pdf import _Reader
+
+DPI = 144  # 2 pixels per point
+
+
+def _line(box, text, probabilities=None, image=""):
+    """A recognized line as the recognizer reports it: characters spread evenly along the box."""
+    probabilities = probabilities or [0.999] * len(text)
+    chars = [[c, round((i + 0.5) / len(text), 4), p, "", 0.0] for i, (c, p) in enumerate(zip(text, probabilities))]
+    return {"box": list(box), "text": text, "confidence": round(sum(probabilities) / len(text), 4), "chars": chars, "image": image}
+
+
+def _table_result():
+    """A title line and a 2 × 3 ruled table (label, two values), in pixels at 144 dpi."""
+    xs, ys = [100, 400, 560, 720], [300, 360, 420]
+    rules = [["h", y, xs[0], xs[-1]] for y in ys] + [["v", x, ys[0], ys[-1]] for x in xs]
+    image = "data:image/png;base64,iVBORw0KGgo="
+    lines = [
+        _line((120, 200, 700, 240), "某局2023年政府信息公开工作年度报告"),
+        _line((110, 315, 390, 345), "本年新收申请"),
+        _line((440, 315, 520, 345), "12", image=image),
+        _line((600, 315, 680, 345), "8", [0.93], image=image),
+        _line((110, 375, 390, 405), "上年结转"),
+        _line((440, 375, 520, 405), "1280", image=image),
+        _line((600, 375, 680, 405), "0", image=image),
+    ]
+    return {"dpi": DPI, "width": 800, "height": 1000, "angle": 0.0, "lines": lines, "rules": rules}
+
+
+def _read(result):
+    page, confidence, count = ocr_page.to_page(result, 1)
+    reader = _Reader()
+    reader.page(page)
+    return reader, page, confidence, count
+
+
+def test_a_recognized_page_reads_as_a_text_layer_page_with_provenance_on_every_cell():
+    reader, page, confidence, count = _read(_table_result())
+    assert len(page.vertical) == 4 and len(page.horizontal) == 3
+    assert page.horizontal[0].top == pytest.approx(150.0)  # pixels at 144 dpi → points
+    blocks = reader.blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("text", "某局2023年政府信息公开工作年度报告"),
+        ("row", "本年新收申请 | 12 | 8"),
+        ("row", "上年结转 | 1280 | 0"),
+    ]
+    label, first, second = blocks[1].cells
+    assert isinstance(first.ocr, OcrBox)
+    assert first.ocr.page == 1 and first.ocr.text == "12" and first.ocr.confidence == pytest.approx(0.999)
+    assert first.ocr.box == pytest.approx((220.0, 157.5, 260.0, 172.5), abs=0.6)
+    assert first.ocr.image.startswith("data:image/png;base64,") and first.ocr.suspect is None
+    assert second.ocr.suspect == "confusable" and set(second.ocr.readings) == {"0", "6"}
+    assert label.ocr is not None and label.ocr.image == ""  # labels carry no image
+    assert count == sum(len(line["text"]) for line in _table_result()["lines"])
+    assert 0.99 < confidence < 1.0
+    assert "1280" in reader.pages[1]  # the page text, for SOURCE-GATE
+
+
+def _chars(text, probabilities, alternatives=()):
+    line = ocr_page._Line(1, (0, 0, 10, 10), text, 0.9, "", None)
+    alternatives = list(alternatives) or [("", 0.0)] * len(text)
+    return [ocr_page.OcrChar(c, i, i + 1, 0, 10, 6, line, p, a, q) for i, (c, p, (a, q)) in enumerate(zip(text, probabilities, alternatives))]
+
+
+def test_a_sure_value_is_not_suspect():
+    assert ocr_page.judge(_chars("1280", [0.999, 0.998, 0.999, 0.997])) == (None, ())
+
+
+def test_an_unsure_digit_of_a_typical_confusion_gives_its_partners_as_readings():
+    suspect, readings = ocr_page.judge(_chars("165", [0.999, 0.95, 0.999]))
+    assert suspect == "confusable"
+    assert set(readings) == {"105", "185", "155"}
+
+
+def test_a_runner_up_digit_is_a_reading_too():
+    suspect, readings = ocr_page.judge(_chars("37", [0.999, 0.99], [("", 0.0), ("1", 0.02)]))
+    assert suspect == "confusable" and readings == ("31",)
+    suspect, readings = ocr_page.judge(_chars("32", [0.999, 0.99], [("", 0.0), ("3", 0.02)]))
+    assert suspect is None  # 2/3 is no typical confusion, and the recognizer was sure enough
+
+
+def test_low_confidence_allows_any_digit_where_unsure():
+    suspect, readings = ocr_page.judge(_chars("42", [0.99, 0.55]))
+    assert suspect == "low"
+    assert {"40", "41", "43", "49"} <= set(readings) and "42" not in readings
+
+
+def test_text_without_digits_is_never_suspect():
+    assert ocr_page.judge(_chars("无", [0.4])) == (None, ())
+
+
+def test_two_unsure_digits_combine():
+    suspect, readings = ocr_page.judge(_chars("66", [0.9, 0.9]))
+    assert suspect == "confusable"
+    assert {"06", "86", "56", "60", "68", "65", "00", "88", "58", "85"} <= set(readings)
+
+
+def test_a_cell_read_from_two_boxes_shows_both_images():
+    page = np.full((60, 200), 240, dtype=np.uint8)
+    left, right = raster.crop_uri(page, (10, 10, 40, 40)), raster.crop_uri(page, (60, 10, 120, 40))
+    result = {"dpi": 72, "lines": [_line((10, 10, 40, 40), "15", image=left), _line((60, 10, 120, 40), "563", image=right)], "rules": []}
+    page_, _, _ = ocr_page.to_page(result, 3, "p3.png")
+    evidence = ocr_page.cell_evidence(page_.chars, "15 563")
+    assert evidence.page == 3 and evidence.file == "p3.png"
+    assert evidence.box == (10.0, 10.0, 120.0, 40.0)
+    assert evidence.text == "15 563"
+    assert evidence.image not in (left, right) and evidence.image.startswith("data:image/png;base64,")
+
+
+def test_meta_reports_engine_pages_confidence_and_skew(monkeypatch):
+    from xxgk_audit.loaders import ocr
+
+    monkeypatch.setattr(ocr, "versions", lambda: {"rapidocr-onnxruntime": "1.4.4", "onnxruntime": "1.20.0"})
+    page = ocr_page.to_page(_table_result(), 1)[0]
+    pages = {
+        1: ocr_page.Recognized(page, 0.99, 100, 2.5, False, 1.5),
+        2: ocr_page.Recognized(page, 0.95, 100, 0.0, True, 0.0),
+    }
+    meta = ocr_page.meta(pages, 200, {1: "a.png", 2: "b.png"})
+    assert meta["ocr_engine"] == "RapidOCR 1.4.4（ONNX Runtime 1.20.0）"
+    assert meta["ocr_pages"] == "1, 2" and meta["ocr_cached"] == "2" and meta["ocr_dpi"] == "200"
+    assert meta["ocr_confidence"] == "0.970" and meta["ocr_seconds"] == "2.5"
+    assert meta["ocr_skew"] == "第1页 +1.50°" and meta["ocr_files"] == "第1页 a.png；第2页 b.png"
+    assert all(isinstance(v, str) for v in meta.values())
+
+
+# -- the cache ---------------------------------------------------------------------------------
+def test_the_cache_stores_json_per_file_page_resolution_and_engine(tmp_path, monkeypatch):
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
+    result = _table_result()
+    ocr_cache.write("ab" * 32, 2, DPI, "engine-1", result)
+    files = list(tmp_path.rglob("*.json"))
+    assert [f.name for f in files] == [f"{'ab' * 32}-p2-{DPI}dpi-engine-1.json"]
+    assert json.loads(files[0].read_text(encoding="utf-8"))["lines"] == result["lines"]  # plain JSON
+    assert ocr_cache.read("ab" * 32, 2, DPI, "engine-1")["rules"] == result["rules"]
+    assert ocr_cache.read("ab" * 32, 2, DPI, "engine-2") is None
+    assert ocr_cache.read("ab" * 32, 1, DPI, "engine-1") is None
+    assert ocr_cache.read("ab" * 32, 2, 300, "engine-1") is None
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
+    target = ocr_cache.path("cd" * 32, 1, DPI, "e")
+    target.parent.mkdir(parents=True)
+    target.write_text("{not json", encoding="utf-8")
+    assert ocr_cache.read("cd" * 32, 1, DPI, "e") is None
+    target.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
+    assert ocr_cache.read("cd" * 32, 1, DPI, "e") is None
+
+
+def test_the_cache_can_be_switched_off_and_defaults_to_the_user_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(ocr_cache.ENV, "off")
+    assert ocr_cache.directory() is None
+    ocr_cache.write("ef" * 32, 1, DPI, "e", _table_result())
+    assert ocr_cache.read("ef" * 32, 1, DPI, "e") is None
+    monkeypatch.delenv(ocr_cache.ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert ocr_cache.directory() == tmp_path / "xxgk-audit" / "ocr"
+
+
+def test_a_cached_page_is_not_recognized_again(tmp_path, monkeypatch):
+    from xxgk_audit.loaders import ocr
+
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
+    monkeypatch.setattr(ocr, "engine_key", lambda: "test-engine")
+    calls = []
+
+    def run(gray, dpi):
+        calls.append(dpi)
+        return _table_result()
+
+    monkeypatch.setattr(ocr_page, "run", run)
+    first = ocr_page.recognize(lambda: np.zeros((4, 4), np.uint8), DPI, 1, "12" * 32, 1)
+    second = ocr_page.recognize(lambda: pytest.fail("rendered although cached"), DPI, 1, "12" * 32, 1)
+    assert calls == [DPI]
+    assert not first.cached and second.cached and second.seconds == 0.0
+    assert [c.text for c in second.page.chars] == [c.text for c in first.page.chars]
