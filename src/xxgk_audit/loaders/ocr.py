@@ -28,7 +28,7 @@ from pathlib import Path
 INSTALL = 'pip install "xxgk-audit[ocr]"'
 INSTALL_HINT = f"（安装文字识别扩展后可直接审核扫描件：{INSTALL}）"
 PACKAGE = "rapidocr-onnxruntime"
-PIPELINE = 3  # bump when what is cached per page changes
+PIPELINE = 6  # bump when what is cached per page changes
 MODELS = {
     "det": "models/ch_PP-OCRv4_det_infer.onnx",
     "rec": "models/ch_PP-OCRv4_rec_infer.onnx",
@@ -135,8 +135,11 @@ def _get_engine():
 
 @dataclass(slots=True)
 class Line:
-    """One recognized line: its box in pixels (four corners), text, confidence and characters
-    as (character, position 0–1 along the box, probability, runner-up digit, its probability)."""
+    """One recognized line: its box in pixels (four corners), text, confidence and characters as
+    (character, position 0–1 along the box, probability, runner-up digit, its share among the
+    digits, the character's own share among the digits). A lone digit often has a probability of
+    0.9 only because the recognizer hesitates between it and nothing (CTC's blank); among the
+    digits it is then still sure, and that is what a misread is about."""
 
     quad: list[list[float]]
     text: str
@@ -267,17 +270,19 @@ class _Decoder:
                 peak = t + int(run.argmax())
                 p = float(run.max())
                 char = names[k]
-                alt, q = "", 0.0
-                if char.isdigit():
+                alt, q, d = "", 0.0, p
+                if char.isdigit():  # how sure among the digits, and the digit ranked next
                     row = probs[peak, digit_columns]
+                    row = row / max(float(row.sum()), 1e-12)
                     order = np.argsort(row)[::-1]
+                    d = float(row[digit_columns.index(k)]) if k in digit_columns else p
                     for j in order[:2]:
                         name = names[digit_columns[int(j)]]
                         if name != char:
                             alt, q = name, float(row[int(j)])
                             break
                 position = min(1.0, ((t + end) / 2) / steps / max(share, 1e-6))
-                chars.append((char, round(position, 4), round(p, 4), alt, round(q, 4)))
+                chars.append((char, round(position, 4), round(p, 4), alt, round(q, 4), round(d, 4)))
             t = end
         text = "".join(c[0] for c in chars)
         confidence = float(np.mean([c[2] for c in chars])) if chars else 0.0

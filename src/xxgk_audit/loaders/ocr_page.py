@@ -55,16 +55,23 @@ class _Line:
 
 
 class OcrChar(Char):
-    """A recognized character: a :class:`Char` with its line, probability and runner-up digit."""
+    """A recognized character: a :class:`Char` with its line, its probability ``p``, and for a
+    digit its share ``d`` among the digits and the runner-up digit ``alt`` with its share ``q``."""
 
-    __slots__ = ("line", "p", "alt", "q")
+    __slots__ = ("line", "p", "alt", "q", "d")
 
-    def __init__(self, text, x0, x1, top, bottom, size, line: _Line, p: float, alt: str, q: float):
+    def __init__(self, text, x0, x1, top, bottom, size, line: _Line, p: float, alt: str = "", q: float = 0.0, d: float | None = None):
         super().__init__(text, x0, x1, top, bottom, size, True)
         self.line = line
         self.p = p
         self.alt = alt
         self.q = q
+        self.d = p if d is None else d
+
+    @property
+    def sure(self) -> float:
+        """How sure the recognizer is of this character: among the digits for a digit."""
+        return self.d if self.text.isdigit() else self.p
 
     @staticmethod
     def cell_evidence(chars: list, text: str) -> OcrBox | None:
@@ -126,6 +133,7 @@ def run(gray, dpi: int) -> dict[str, Any]:
         image = raster.crop_uri(page, box) if _VALUE_LIKE.match(line.text) else ""
         chars = [list(c) for c in line.chars]
         lines.append({"box": box, "text": line.text, "confidence": round(line.confidence, 4), "chars": chars, "image": image})
+    _ordinals(page, lines)
     points = dpi / 72
     boxes = [tuple(line["box"]) for line in lines]
     segments = raster.ruling_lines(page, max(8, round(_RULE_MIN * points)), max(2, round(_RULE_THICK * points)), boxes)
@@ -133,6 +141,33 @@ def run(gray, dpi: int) -> dict[str, Any]:
     lines += _second_look(page, dpi, rules, lines)
     height, width = page.shape
     return {"dpi": dpi, "width": width, "height": height, "angle": angle, "lines": lines, "rules": rules}
+
+
+_NUMERAL_START = re.compile(r"^[一二三四五六七八九十]{1,2}、")
+
+
+def _ordinals(page, lines: list[dict]) -> None:
+    """Lines that begin with "、": the detector left out the Chinese numeral before it (一 and 二
+    are bare strokes to it). The line is read again from a little further left, and taken if it
+    now begins with a numeral and "、" and reads the same after them."""
+    from . import ocr
+
+    wanted = [line for line in lines if line["text"].startswith("、")]
+    crops = []
+    for line in wanted:
+        x0, y0, x1, y1 = line["box"]
+        reach = 1.2 * (y1 - y0)
+        start = max(0, int(x0 - reach))
+        crops.append((start, page[max(0, int(y0)) : int(y1) + 1, start : int(x1) + 1]))
+    for line, (start, _), again in zip(wanted, crops, ocr.recognize_crops([crop for _, crop in crops])):
+        match = _NUMERAL_START.match(again.text)
+        if not match or again.text[match.end() - 1 :] != line["text"]:
+            continue
+        x0, y0, x1, y1 = line["box"]
+        line["box"] = [round(float(start), 1), y0, x1, y1]
+        line["text"] = again.text
+        line["confidence"] = round(again.confidence, 4)
+        line["chars"] = [list(c) for c in again.chars]
 
 
 def _second_look(page, dpi: int, rules: list, lines: list[dict]) -> list[dict]:
@@ -219,12 +254,15 @@ def to_page(result: dict[str, Any], number: int, file: str | None = None) -> tup
     scale = 72 / float(result["dpi"])
     chars: list[Char] = []
     probabilities: list[float] = []
+    lowest_rule = max((float(r[1]) for r in result["rules"] if r[0] == "h"), default=0.0)
     for item in result["lines"]:
+        if _page_number(item, float(result.get("height") or 0), lowest_rule):
+            continue
         x0, y0, x1, y1 = (float(v) * scale for v in item["box"])
         line = _Line(number, (x0, y0, x1, y1), str(item["text"]), float(item["confidence"]), str(item.get("image") or ""), file)
         placed = _place(item["chars"], x0, y0, x1, y1, line)
         chars.extend(placed)
-        probabilities.extend(c.p for c in placed)
+        probabilities.extend(c.sure for c in placed)
     vertical, horizontal = [], []
     for orientation, position, start, end in result["rules"]:
         position, start, end = float(position) * scale, float(start) * scale, float(end) * scale
@@ -234,6 +272,16 @@ def to_page(result: dict[str, Any], number: int, file: str | None = None) -> tup
             vertical.append(Edge(position, position, start, end, 0, end - start, "v"))
     confidence = sum(probabilities) / len(probabilities) if probabilities else 0.0
     return Page(number, chars, vertical, horizontal), confidence, len(probabilities)
+
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.]*\d{1,3}[\s\-—–－~·.]*$")
+
+
+def _page_number(item: dict, height: float, lowest_rule: float) -> bool:
+    """A bare number in the bottom margin, below every table: the page number, whose dashes
+    ("- 3 -") the recognizer may have dropped, so that the footer filter no longer knows it."""
+    top, bottom = float(item["box"][1]), float(item["box"][3])
+    return bool(height) and (top + bottom) / 2 > 0.9 * height and top > lowest_rule and bool(_PAGE_NUMBER.match(str(item["text"])))
 
 
 def _place(items: list, x0: float, y0: float, x1: float, y1: float, line: _Line) -> list[OcrChar]:
@@ -251,7 +299,8 @@ def _place(items: list, x0: float, y0: float, x1: float, y1: float, line: _Line)
         right = (centres[i] + centres[i + 1]) / 2 if i + 1 < len(items) else x1
         if right <= left:
             left, right = centres[i] - 0.01, centres[i] + 0.01
-        out.append(OcrChar(str(item[0]), left, right, top, bottom, 0.6 * height, line, float(item[2]), str(item[3] or ""), float(item[4] or 0.0)))
+        sure = float(item[5]) if len(item) > 5 else None
+        out.append(OcrChar(str(item[0]), left, right, top, bottom, 0.6 * height, line, float(item[2]), str(item[3] or ""), float(item[4] or 0.0), sure))
     return out
 
 
@@ -270,7 +319,7 @@ def cell_evidence(chars: list, text: str) -> OcrBox | None:
     x1 = max(c.x1 for c in own)
     top = min(line.box[1] for line in lines)
     bottom = max(line.box[3] for line in lines)
-    confidence = sum(c.p for c in own) / len(own)
+    confidence = sum(c.sure for c in own) / len(own)
     suspect, readings = judge(own)
     images = [line.image for line in lines if line.image]
     if len(images) > 1:
@@ -296,8 +345,8 @@ def judge(chars: list[OcrChar]) -> tuple[str | None, tuple[str, ...]]:
     text = "".join(c.text for c in chars)
     if not _DIGIT.search(text):
         return None, ()
-    probabilities = [c.p for c in chars]
-    low = sum(probabilities) / len(probabilities) < LOW_CONFIDENCE or min(probabilities) < LOW_CHAR
+    sureness = [c.sure for c in chars]
+    low = sum(sureness) / len(sureness) < LOW_CONFIDENCE or min(sureness) < LOW_CHAR
     options: list[tuple[int, set[str]]] = []
     confusable = False
     for index, char in enumerate(chars):
@@ -308,10 +357,10 @@ def judge(chars: list[OcrChar]) -> tuple[str | None, tuple[str, ...]]:
         if char.alt and char.q >= RUNNER_UP:
             candidates.add(char.alt)
             confusable = confusable or char.alt in partners
-        if char.p < UNSURE_DIGIT:
+        if char.d < UNSURE_DIGIT:
             candidates.update(partners)
             confusable = confusable or bool(partners)
-        if low and char.p < LOW_CONFIDENCE:
+        if low and char.d < LOW_CONFIDENCE:
             candidates.update("0123456789")
         candidates.discard(char.text)
         if candidates:
@@ -321,7 +370,7 @@ def judge(chars: list[OcrChar]) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     readings: list[str] = []
     base = [c.text for c in chars]
-    options.sort(key=lambda item: min(chars[item[0]].p, 1 - chars[item[0]].q))
+    options.sort(key=lambda item: min(chars[item[0]].d, 1 - chars[item[0]].q))
     for count in (1, 2):
         for chosen in combinations(options[:4], count):
             for digits in product(*(sorted(candidates) for _, candidates in chosen)):

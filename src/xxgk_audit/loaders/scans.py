@@ -15,6 +15,7 @@ the PDF's sha256 and the page number.
 from __future__ import annotations
 
 import ctypes
+import re
 import time
 
 from ..errors import InputError
@@ -26,16 +27,26 @@ MAX_SECONDS = 900.0  # recognition of one file stops here
 _MIN_PAGE_CHARS = 10  # fewer printed characters: the page has no text layer
 _IMAGE_SHARE = 0.25  # of the page's area: an image this large makes a text-less page a scan
 _MAX_DEPTH = 4
+_IMAGE_XOBJECT = re.compile(rb"/Subtype\s*/Image")  # image dictionaries are never inside object streams
 
 
-def _printed(page: pdf_content.Page) -> int:
-    return sum(1 for c in page.chars if c.text.strip() and not c.text.startswith("(cid:"))
+def _textless(page: pdf_content.Page) -> bool:
+    printed = 0
+    for char in page.chars:
+        if char.text.strip() and not char.text.startswith("(cid:"):
+            printed += 1
+            if printed >= _MIN_PAGE_CHARS:
+                return False
+    return True
 
 
 def _unmapped(page: pdf_content.Page) -> bool:
     """Most of the page's glyphs have no character (a font without a Unicode map): its text can
     only be read from its picture."""
-    count = sum(1 for c in page.chars if c.text.startswith("(cid:"))
+    text = "".join([c.text for c in page.chars])
+    if "(cid:" not in text:
+        return False
+    count = text.count("(cid:")
     return count >= _MIN_PAGE_CHARS and count > len(page.chars) / 2
 
 
@@ -43,8 +54,10 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     """Replace the scanned pages of ``contents`` by their recognition; the facts for
     ``Document.meta`` (empty when nothing was recognized or the extra is not installed)."""
     unmapped = [i for i, page in enumerate(contents.pages) if _unmapped(page)]
-    textless = [i for i, page in enumerate(contents.pages) if i not in unmapped and _printed(page) < _MIN_PAGE_CHARS]
-    unruled = [i for i, page in enumerate(contents.pages) if i not in textless and i not in unmapped and not page.vertical and not page.horizontal]
+    textless = [i for i, page in enumerate(contents.pages) if i not in unmapped and _textless(page)]
+    unruled = []  # pages that may carry an invisible text layer over a scan: only with an image at all
+    if _IMAGE_XOBJECT.search(data):
+        unruled = [i for i, page in enumerate(contents.pages) if i not in textless and i not in unmapped and not page.vertical and not page.horizontal]
     if not textless and not unruled and not unmapped:
         return {}
     if not ocr.available():
