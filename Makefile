@@ -35,11 +35,12 @@ app: $(VENV)/.installed-app
 	@echo "审核应用：http://127.0.0.1:$(APP_PORT)/  （Ctrl+C 停止）"
 	$(BIN)/voila notebooks/audit_report.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
 
-# the speed targets, measured on this machine (not part of the test suite; the batch run takes minutes)
+# the speed targets, measured on this machine (not part of the test suite; the batch and OCR runs take minutes)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_memo.py
 	$(BIN)/python benchmarks/bench_batch.py --reports 10000 --jobs 2
+	$(BIN)/python benchmarks/bench_ocr.py --reports 4
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -25,6 +25,9 @@ def render_text(results, failures) -> str:
         out.write(f"   {report.agency or '（未识别单位）'} · {report.year or '？'}年度 · {template_label(report)} · 找到{len(report.sections)}/6个部分 · {tables}\n")
         verdict = "有错误，需要更正" if counts["error"] else ("有警告，建议核实" if counts["warning"] else "未发现问题")
         out.write(f"   结论：{verdict}（错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}）\n")
+        meta = report.document.meta if report.document is not None else {}
+        if meta.get("ocr_engine"):  # a scan: say that its values were recognized
+            out.write(f"   扫描件：第{meta['ocr_pages'].replace(', ', '、')}页经文字识别（{meta['ocr_engine']}），平均置信度 {meta['ocr_confidence']}\n")
         for severity in SEVERITIES:
             group = [f for f in result.findings if f.severity == severity]
             if not group:
@@ -36,6 +39,8 @@ def render_text(results, failures) -> str:
                 for location in shown:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
                     text = f"原文“{location.text}”" if location.text is not None else ""
+                    if location.ocr is not None:
+                        text += f"（识别置信度{location.ocr.confidence:.2f}{'，可能误识' if location.ocr.suspect else ''}）"
                     out.write(f"      {location.where} {label} {text}".rstrip() + "\n")
                 if len(finding.locations) > len(shown):
                     out.write(f"      ……共{len(finding.locations)}处\n")

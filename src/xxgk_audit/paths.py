@@ -13,7 +13,7 @@ from pathlib import Path
 SAMPLE = "data/samples/2023_suixian-gxj.txt"
 OUT_DIR_ENV = "XXGK_AUDIT_OUT_DIR"
 INBOX_ENV = "XXGK_AUDIT_INBOX"
-REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: scans (OCR extra)
 
 
 def out_dir_env() -> str:
@@ -62,7 +62,10 @@ def inbox_dir() -> Path:
 
 
 def report_choices() -> list[tuple[str, str]]:
-    """(label, path) of every report file under ``<project>/data`` and the inbox, for a picker."""
+    """(label, path) of every report file under ``<project>/data`` and the inbox, for a picker; a
+    folder holding only page images (a scanned report) is one choice."""
+    from .loaders.images import folder_pages
+
     root = repo_root()
     folders = [(root / "data") if root is not None else None, inbox_dir()]
     choices: list[tuple[str, str]] = []
@@ -70,8 +73,11 @@ def report_choices() -> list[tuple[str, str]]:
     for folder in folders:
         if folder is None or not folder.is_dir():
             continue
+        pages = {str(p) for d in folder.rglob("*") if d.is_dir() and (found := folder_pages(str(d))) for p in found}
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not path.name.startswith("."):
+            if str(path) in pages:
+                continue  # a page of a scanned report listed as its folder
+            if (path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not path.name.startswith(".")) or (path.is_dir() and folder_pages(str(path))):
                 resolved = str(path.resolve())
                 if resolved in seen:
                     continue

@@ -88,6 +88,16 @@ def test_the_memo_shows_the_box_in_the_evidence_the_appendix_and_the_table(tmp_p
     assert re.search(r"<td[^>]*>0</td>", table)  # other values as before, escaped text
 
 
+def test_check_says_which_values_were_recognized(tmp_path):
+    from xxgk_audit.output import render_text
+
+    report = _scanned(tmp_path, "confusable", ("0",))
+    report.document.meta.update(ocr_pages="1, 2", ocr_confidence="0.987")
+    text = render_text([audit(report)], [])
+    assert "扫描件：第1、2页经文字识别（RapidOCR（测试）），平均置信度 0.987" in text
+    assert "原文“5”（识别置信度0.93，可能误识）" in text
+
+
 @pytest.mark.parametrize("bad", ['data:image/png;base64,AAAA" onerror="alert(1)', "data:text/html;base64,PGI+", "https://example.org/x.png"])
 def test_only_png_data_uris_become_images(tmp_path, bad):
     report = _scanned(tmp_path, "confusable", ("0",), image=bad)

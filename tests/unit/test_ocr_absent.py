@@ -118,3 +118,16 @@ def test_page_images_are_in_natural_name_order(tmp_path):
     for name in ("page10.png", "page2.png", "Page1.PNG", ".DS_Store", "Thumbs.db"):
         (tmp_path / name).write_bytes(b"x")
     assert [p.rsplit("/", 1)[-1] for p in folder_pages(str(tmp_path))] == ["Page1.PNG", "page2.png", "page10.png"]
+
+
+def test_the_app_offers_images_and_a_folder_of_page_images_as_reports(tmp_path, monkeypatch):
+    from xxgk_audit import paths
+
+    monkeypatch.setenv(paths.INBOX_ENV, str(tmp_path))
+    scans = tmp_path / "扫描件"
+    scans.mkdir()
+    for n in (1, 2):
+        _page_image().save(scans / f"p{n}.png")
+    _page_image().save(tmp_path / "photo.jpg")
+    chosen = {label for label, _ in paths.report_choices() if label.startswith(str(tmp_path))}
+    assert chosen == {str(scans), str(tmp_path / "photo.jpg")}

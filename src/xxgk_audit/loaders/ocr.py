@@ -9,11 +9,16 @@ than fetch a model from anywhere. The successor package ``rapidocr`` (2.x), whic
 models from a hub on first use, is deliberately not used.
 
 What is read, per text line the detector finds: its box (a quadrilateral in pixels), its text and
-confidence, and for every character its position along the line, its probability and the digit the
-recognizer ranked next. A line that reads as a number is decoded again over the digits and
-separators only (constrained decoding): a table value cannot be "O" or "l", and the probabilities
-then compare digits with digits, which is what a misread is about. The angle classifier is off: it
-turns lines by 180°, which for a lone "6" or "9" is a misread of its own.
+confidence, and for every character its position along the line, its probability, its share among
+the digits and the digit the recognizer ranked next. A line that reads as a number is decoded again
+over the digits and separators only (constrained decoding): a table value cannot be "O" or "l", and
+the probabilities then compare digits with digits, which is what a misread is about. The angle
+classifier is off: it turns lines by 180°, which for a lone "6" or "9" is a misread of its own.
+
+Three small adjustments to RapidOCR 1.4 (which is why the version is pinned): the detector works on
+a copy of the page reduced to 1600 px and its boxes are widened a little (:class:`_Padded`); the
+CTC decoding keeps what is described above (:class:`_Decoder`); ONNX Runtime's threads do not spin
+while they wait (a batch runs several workers on few cores).
 """
 
 from __future__ import annotations
