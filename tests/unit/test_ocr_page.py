@@ -187,3 +187,15 @@ def test_a_cached_page_is_not_recognized_again(tmp_path, monkeypatch):
     assert calls == [DPI]
     assert not first.cached and second.cached and second.seconds == 0.0
     assert [c.text for c in second.page.chars] == [c.text for c in first.page.chars]
+
+
+def test_a_cache_file_with_damaged_content_is_recognized_again(tmp_path, monkeypatch):
+    from xxgk_audit.loaders import ocr
+
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
+    monkeypatch.setattr(ocr, "engine_key", lambda: "test-engine")
+    ocr_cache.write("34" * 32, 1, DPI, "test-engine", {"lines": [{"box": "x"}], "rules": [], "angle": 0})
+    monkeypatch.setattr(ocr_page, "run", lambda gray, dpi: _table_result())
+    again = ocr_page.recognize(lambda: np.zeros((4, 4), np.uint8), DPI, 1, "34" * 32, 1)
+    assert not again.cached and len(again.page.chars) > 10
+    assert ocr_cache.read("34" * 32, 1, DPI, "test-engine")["lines"] == _table_result()["lines"]  # rewritten

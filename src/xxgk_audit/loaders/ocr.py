@@ -23,6 +23,7 @@ while they wait (a batch runs several workers on few cores).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -101,6 +102,17 @@ def _model_paths() -> dict[str, str]:
 
 
 _engine = None
+
+
+def _after_fork() -> None:
+    """A forked process (a batch worker) builds its own engine: ONNX Runtime's thread pool does not
+    survive a fork, and a lock held by another thread at the fork would never be released."""
+    global _engine, _LOCK
+    _engine = None
+    _LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _get_engine():

@@ -102,7 +102,7 @@ def recognize(render: Callable[[], Any], dpi: int, number: int, sha256: str, key
     if cached:
         try:
             page, confidence, count = to_page(result, number, file)
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # a damaged cache file
             cached, result = False, None
     if not cached:
         started = time.perf_counter()
