@@ -199,3 +199,15 @@ def test_a_cache_file_with_damaged_content_is_recognized_again(tmp_path, monkeyp
     again = ocr_page.recognize(lambda: np.zeros((4, 4), np.uint8), DPI, 1, "34" * 32, 1)
     assert not again.cached and len(again.page.chars) > 10
     assert ocr_cache.read("34" * 32, 1, DPI, "test-engine")["lines"] == _table_result()["lines"]  # rewritten
+
+
+def test_a_bare_page_number_in_the_margin_is_dropped_but_not_the_last_row_of_a_table():
+    rules = [["h", 700, 100, 600], ["v", 100, 700, 940], ["v", 400, 700, 940], ["v", 600, 700, 940]]  # open at the page break
+    lines = [
+        _line((120, 905, 380, 935), "2.没有现成信息"),
+        _line((480, 905, 520, 935), "3"),  # a value in the margin, inside the table
+        _line((340, 960, 380, 990), "3"),  # the page number "- 3 -" read without its dashes
+    ]
+    page, _, _ = ocr_page.to_page({"dpi": 72, "height": 1000, "width": 700, "lines": lines, "rules": rules}, 3)
+    assert [c.text for c in page.chars].count("3") == 1
+    assert any(c.text == "3" and c.x0 >= 480 for c in page.chars)

@@ -254,9 +254,9 @@ def to_page(result: dict[str, Any], number: int, file: str | None = None) -> tup
     scale = 72 / float(result["dpi"])
     chars: list[Char] = []
     probabilities: list[float] = []
-    lowest_rule = max((float(r[1]) for r in result["rules"] if r[0] == "h"), default=0.0)
+    lowest_rule = max((float(r[1]) if r[0] == "h" else float(r[3]) for r in result["rules"]), default=0.0)
     for item in result["lines"]:
-        if _page_number(item, float(result.get("height") or 0), lowest_rule):
+        if _page_number(item, result["lines"], float(result.get("height") or 0), lowest_rule):
             continue
         x0, y0, x1, y1 = (float(v) * scale for v in item["box"])
         line = _Line(number, (x0, y0, x1, y1), str(item["text"]), float(item["confidence"]), str(item.get("image") or ""), file)
@@ -277,11 +277,14 @@ def to_page(result: dict[str, Any], number: int, file: str | None = None) -> tup
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.]*\d{1,3}[\s\-—–－~·.]*$")
 
 
-def _page_number(item: dict, height: float, lowest_rule: float) -> bool:
-    """A bare number in the bottom margin, below every table: the page number, whose dashes
-    ("- 3 -") the recognizer may have dropped, so that the footer filter no longer knows it."""
+def _page_number(item: dict, lines: list, height: float, lowest_rule: float) -> bool:
+    """A bare number alone on its line in the bottom margin, below every rule: the page number,
+    whose dashes ("- 3 -") the recognizer may have dropped, so that the footer filter no longer
+    knows it. (A value of a table's last row has the table's rules beside it and other values.)"""
     top, bottom = float(item["box"][1]), float(item["box"][3])
-    return bool(height) and (top + bottom) / 2 > 0.9 * height and top > lowest_rule and bool(_PAGE_NUMBER.match(str(item["text"])))
+    if not height or (top + bottom) / 2 <= 0.9 * height or top <= lowest_rule or not _PAGE_NUMBER.match(str(item["text"])):
+        return False
+    return not any(other is not item and float(other["box"][1]) < bottom and float(other["box"][3]) > top for other in lines)
 
 
 def _place(items: list, x0: float, y0: float, x1: float, y1: float, line: _Line) -> list[OcrChar]:
