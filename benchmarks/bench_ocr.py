@@ -45,6 +45,9 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=4, help="generated reports per resolution (default 4)")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[150, 200, 300])
     parser.add_argument("--no-corpus", action="store_true", help="leave out the corpus PDFs")
+    parser.add_argument("--rotation", type=float, default=1.5, help="degrees, alternating in sign (default 1.5)")
+    parser.add_argument("--blur", type=float, default=0.7, help="Gaussian radius in pixels at 200 dpi (default 0.7)")
+    parser.add_argument("--noise", type=float, default=8.0, help="standard deviation in gray levels (default 8)")
     args = parser.parse_args()
 
     cache = tempfile.mkdtemp(prefix="bench-ocr-cache-")
@@ -71,6 +74,7 @@ def main() -> int:
         print('the OCR extra is not installed: pip install -e ".[ocr]"')
         return 2
     print(f"engine: {ocr.engine_label()}; cache: {cache}; {os.cpu_count()} cores")
+    print(f"scans: ±{args.rotation}° alternating, blur {args.blur} px at 200 dpi, noise σ {args.noise}")
     work = Path(tempfile.mkdtemp(prefix="bench-ocr-"))
 
     cases = []  # (name, text-layer pdf bytes, known cells, injected key, year)
@@ -97,7 +101,7 @@ def main() -> int:
         cells = right = reports_right = injected = found = spurious = warned = pages = 0
         walls, cpus, hits, text_loads, cached_pages = [], [], [], [], []
         for index, (name, pdf, known, key, year) in enumerate(cases):
-            scanned = scan_pages(pdf, Scan(dpi=dpi, rotation=1.5, blur=0.7, noise=8.0, seed=index))
+            scanned = scan_pages(pdf, Scan(dpi=dpi, rotation=args.rotation, blur=args.blur, noise=args.noise, seed=index))
             path = work / f"{name}-{dpi}.pdf"
             path.write_bytes(image_pdf(scanned, dpi, created=datetime(year + 1, 1, 10)))
             wall, cpu = time.perf_counter(), time.process_time()
