@@ -48,9 +48,10 @@ def main() -> int:
     parser.add_argument("--rotation", type=float, default=1.5, help="degrees, alternating in sign (default 1.5)")
     parser.add_argument("--blur", type=float, default=0.7, help="Gaussian radius in pixels at 200 dpi (default 0.7)")
     parser.add_argument("--noise", type=float, default=8.0, help="standard deviation in gray levels (default 8)")
+    parser.add_argument("--cache", help="OCR cache folder to use (default: a new, empty one: every page is recognized)")
     args = parser.parse_args()
 
-    cache = tempfile.mkdtemp(prefix="bench-ocr-cache-")
+    cache = args.cache or tempfile.mkdtemp(prefix="bench-ocr-cache-")
     os.environ["XXGK_AUDIT_OCR_CACHE"] = cache
 
     from scanner import Scan, image_pdf, scan_pages

@@ -21,9 +21,10 @@ class OcrBox:
 
     ``box`` is (x0, top, x1, bottom) in points from the top-left corner of the page as recognized
     (after the skew correction); ``confidence`` the recognizer's mean probability of the cell's
-    characters. ``suspect`` marks a value the recognizer may have misread: "low" (low confidence)
-    or "confusable" (a digit whose typical confusion — 0/6/8, 1/7, 5/6 … — the recognizer also
-    considered); ``readings`` are the texts the printed value may then be. ``image`` is the box as a
+    characters. ``suspect`` marks a value the recognizer may have misread: "low" (low confidence),
+    "confusable" (a digit whose typical confusion — 0/6/8, 1/7, 5/6 … — the recognizer also
+    considered) or "width" (its box is a digit wider than the number it read: a digit printed twice
+    in a row read once); ``readings`` are the texts the printed value may then be. ``image`` is the box as a
     ``data:image/png;base64,…`` URI, for the memo (value cells only).
     """
 

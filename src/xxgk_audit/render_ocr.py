@@ -14,7 +14,7 @@ import re
 from .document import OcrBox
 
 _PNG_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+={0,2}")
-_SUSPECT = {"low": "识别置信度低", "confusable": "含易混淆数字（0/6/8、1/7、5/6）"}
+_SUSPECT = {"low": "识别置信度低", "confusable": "含易混淆数字（0/6/8、1/7、5/6）", "width": "识别框比识别出的数字宽一位（可能漏识一位重复数字）"}
 _MAX_READINGS_SHOWN = 6
 
 

@@ -211,3 +211,21 @@ def test_a_bare_page_number_in_the_margin_is_dropped_but_not_the_last_row_of_a_t
     page, _, _ = ocr_page.to_page({"dpi": 72, "height": 1000, "width": 700, "lines": lines, "rules": rules}, 3)
     assert [c.text for c in page.chars].count("3") == 1
     assert any(c.text == "3" and c.x0 >= 480 for c in page.chars)
+
+
+def test_a_number_box_a_digit_too_wide_may_hide_a_doubled_digit():
+    """CTC merges a digit printed twice in a row ("331" read "31"): the box is wider than the
+    page's other numbers of as many digits."""
+    rules = []
+    lines = []
+    for i, text in enumerate(["0", "5", "7", "0", "12", "40", "18", "65", "103", "250", "999"]):
+        width = 26 + 9.5 * len(text)
+        lines.append(_line((100, 100 + 40 * i, 100 + width, 130 + 40 * i), text))
+    lines.append(_line((300, 100, 300 + 26 + 9.5 * 3, 130), "31"))  # as wide as three digits
+    page, _, _ = ocr_page.to_page({"dpi": 72, "height": 1000, "lines": lines, "rules": rules}, 1)
+    wide = [c for c in page.chars if c.line.text == "31"]
+    suspect, readings = ocr_page.judge(wide, wide[0].line.digits_off)
+    assert suspect == "width" and readings[:2] == ("331", "311")
+    assert all(c.line.digits_off == 0.0 for c in page.chars if c.line.text != "31")
+    evidence = ocr_page.cell_evidence(wide, "31")
+    assert evidence.suspect == "width" and "331" in evidence.readings

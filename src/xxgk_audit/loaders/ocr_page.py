@@ -52,6 +52,7 @@ class _Line:
     confidence: float
     image: str
     file: str | None
+    digits_off: float = 0.0  # for a number: how many digits wider its box is than its reading
 
 
 class OcrChar(Char):
@@ -255,11 +256,13 @@ def to_page(result: dict[str, Any], number: int, file: str | None = None) -> tup
     chars: list[Char] = []
     probabilities: list[float] = []
     lowest_rule = max((float(r[1]) if r[0] == "h" else float(r[3]) for r in result["rules"]), default=0.0)
+    widths = _digit_widths(result["lines"])
     for item in result["lines"]:
         if _page_number(item, result["lines"], float(result.get("height") or 0), lowest_rule):
             continue
         x0, y0, x1, y1 = (float(v) * scale for v in item["box"])
         line = _Line(number, (x0, y0, x1, y1), str(item["text"]), float(item["confidence"]), str(item.get("image") or ""), file)
+        line.digits_off = _digits_off(item, widths)
         placed = _place(item["chars"], x0, y0, x1, y1, line)
         chars.extend(placed)
         probabilities.extend(c.sure for c in placed)
@@ -285,6 +288,48 @@ def _page_number(item: dict, lines: list, height: float, lowest_rule: float) -> 
     if not height or (top + bottom) / 2 <= 0.9 * height or top <= lowest_rule or not _PAGE_NUMBER.match(str(item["text"])):
         return False
     return not any(other is not item and float(other["box"][1]) < bottom and float(other["box"][3]) > top for other in lines)
+
+
+_NUMBER = re.compile(r"^\d+$")
+WIDTH_OFF = 0.75  # a number whose box is this many digits wider or narrower than its reading
+
+
+def _digit_widths(lines: list) -> tuple[float, float, float] | None:
+    """How wide a number's box is on this page: (fixed part, per digit, typical deviation), fitted
+    to the median width of the boxes of 1, 2, 3 … digits; None with too few numbers to tell."""
+    import statistics
+
+    by_count: dict[int, list[float]] = {}
+    for item in lines:
+        text = str(item["text"])
+        if _NUMBER.match(text) and len(text) <= 8:
+            by_count.setdefault(len(text), []).append(float(item["box"][2]) - float(item["box"][0]))
+    points = [(n, statistics.median(w), len(w)) for n, w in by_count.items() if len(w) >= 2]
+    if len(points) < 2:
+        return None
+    total = sum(k for _, _, k in points)
+    mean_n = sum(n * k for n, _, k in points) / total
+    mean_w = sum(w * k for _, w, k in points) / total
+    spread_n = sum(k * (n - mean_n) ** 2 for n, _, k in points)
+    if spread_n <= 0:
+        return None
+    per_digit = sum(k * (n - mean_n) * (w - mean_w) for n, w, k in points) / spread_n
+    if per_digit <= 0:
+        return None
+    fixed = mean_w - per_digit * mean_n
+    deviations = [abs(w - fixed - per_digit * n) for n, ws in by_count.items() for w in ws]
+    return fixed, per_digit, statistics.median(deviations)
+
+
+def _digits_off(item: dict, widths: tuple[float, float, float] | None) -> float:
+    text = str(item["text"])
+    if widths is None or not _NUMBER.match(text):
+        return 0.0
+    fixed, per_digit, deviation = widths
+    residual = float(item["box"][2]) - float(item["box"][0]) - fixed - per_digit * len(text)
+    if residual < max(WIDTH_OFF * per_digit, 3 * deviation):
+        return 0.0  # narrower boxes are narrow glyphs ("1"), not digits read twice
+    return round(residual / per_digit, 2)
 
 
 def _place(items: list, x0: float, y0: float, x1: float, y1: float, line: _Line) -> list[OcrChar]:
@@ -323,7 +368,8 @@ def cell_evidence(chars: list, text: str) -> OcrBox | None:
     top = min(line.box[1] for line in lines)
     bottom = max(line.box[3] for line in lines)
     confidence = sum(c.sure for c in own) / len(own)
-    suspect, readings = judge(own)
+    whole = len(lines) == 1 and len(own) == len(lines[0].text.strip())  # the cell is one whole line
+    suspect, readings = judge(own, lines[0].digits_off if whole else 0.0)
     images = [line.image for line in lines if line.image]
     if len(images) > 1:
         from .raster import stitch_uris
@@ -343,11 +389,21 @@ def cell_evidence(chars: list, text: str) -> OcrBox | None:
     )
 
 
-def judge(chars: list[OcrChar]) -> tuple[str | None, tuple[str, ...]]:
-    """Whether the value these characters print may be misread, and how else it may read."""
+def judge(chars: list[OcrChar], digits_off: float = 0.0) -> tuple[str | None, tuple[str, ...]]:
+    """Whether the value these characters print may be misread, and how else it may read.
+
+    ``digits_off``: how many digits wider the number's box is than its reading (see
+    :func:`_digit_widths`). The recognizer merges a digit printed twice in a row ("331" → "31",
+    "100" → "10") unless it sees a gap between them: a box a digit too wide gives the readings with
+    one digit doubled.
+    """
     text = "".join(c.text for c in chars)
     if not _DIGIT.search(text):
         return None, ()
+    if digits_off > 0 and text.isdigit():
+        doubled = [text[: i + 1] + text[i:] for i in range(len(text))]
+        _, others = judge(chars)
+        return "width", tuple(dict.fromkeys(doubled + list(others)))
     sureness = [c.sure for c in chars]
     low = sum(sureness) / len(sureness) < LOW_CONFIDENCE or min(sureness) < LOW_CHAR
     options: list[tuple[int, set[str]]] = []
