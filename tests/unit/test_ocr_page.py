@@ -229,3 +229,52 @@ def test_a_number_box_a_digit_too_wide_may_hide_a_doubled_digit():
     assert all(c.line.digits_off == 0.0 for c in page.chars if c.line.text != "31")
     evidence = ocr_page.cell_evidence(wide, "31")
     assert evidence.suspect == "width" and "331" in evidence.readings
+
+
+def _ruled_page():
+    """A gray page with a ruled 1 × 3 table (pixels at 72 dpi: points) and ink in its cells."""
+    page = np.full((300, 400), 250, dtype=np.uint8)
+    for y in (100, 160):
+        page[y : y + 2, 50:350] = 0
+    for x in (50, 150, 250, 348):
+        page[100:162, x : x + 2] = 0
+    page[115:145, 195:199] = 20  # a thin "1" in the middle cell, which the detector missed
+    return page
+
+
+def test_a_cell_with_ink_but_no_line_is_read_on_its_own(monkeypatch):
+    from xxgk_audit.loaders import ocr, raster
+
+    segments = raster.ruling_lines(_ruled_page(), 10, 3)
+    rules = [[s.orientation, s.position, s.start, s.end] for s in segments]
+    seen = []
+
+    def read(crops):
+        seen.extend(crop.shape for crop in crops)
+        return [ocr.Line([[0, 0], [4, 0], [4, 30], [0, 30]], "1", 0.98, [["1", 0.5, 0.98, "7", 0.01, 0.99]])]
+
+    monkeypatch.setattr(ocr, "recognize_crops", read)
+    found = ocr_page._second_look(_ruled_page(), 72, rules, [_line((60, 115, 140, 145), "本年新收")])
+    assert len(seen) == 1 and seen[0][0] > 30  # one crop: the middle cell's ink and a margin
+    assert [(line["text"], line["second_look"]) for line in found] == [("1", True)]
+    assert found[0]["box"] == [195.0, 115.0, 199.0, 145.0] and found[0]["image"].startswith("data:image/png")
+
+
+def test_what_the_second_look_reads_is_taken_only_if_it_is_a_number(monkeypatch):
+    from xxgk_audit.loaders import ocr, raster
+
+    rules = [[s.orientation, s.position, s.start, s.end] for s in raster.ruling_lines(_ruled_page(), 10, 3)]
+    monkeypatch.setattr(ocr, "recognize_crops", lambda crops: [ocr.Line([], "丨", 0.6, [["丨", 0.5, 0.6, "", 0.0]]) for _ in crops])
+    assert ocr_page._second_look(_ruled_page(), 72, rules, []) == []
+
+
+def test_a_numeral_lost_before_its_comma_is_read_again(monkeypatch):
+    from xxgk_audit.loaders import ocr
+
+    page = np.full((100, 400), 250, dtype=np.uint8)
+    lines = [_line((60, 20, 300, 50), "、上年结转"), _line((60, 60, 300, 90), "、的")]
+    answers = iter([ocr.Line([], "二、上年结转", 0.99, [["二", 0.05, 0.9, "", 0.0]]), ocr.Line([], "的", 0.99, [])])
+    monkeypatch.setattr(ocr, "recognize_crops", lambda crops: [next(answers) for _ in crops])
+    ocr_page._ordinals(page, lines)
+    assert lines[0]["text"] == "二、上年结转" and lines[0]["box"][0] < 60
+    assert lines[1]["text"] == "、的"  # read differently: left as it was
