@@ -7,7 +7,8 @@ no confidence, and they are often poor, so with the extra installed the page is 
 image and the invisible layer is set aside (报告信息 says so); without the extra it is read as
 before. A page with visible text is never recognized.
 
-Pages are rendered at :data:`DPI` (what the recognizer reads best at: the table digits of an A4
+A PDF with no image at all (no ``/Subtype /Image`` in its bytes) has no scanned page: text-layer
+reports cost nothing here beyond that one search. Pages are rendered at :data:`DPI` (what the recognizer reads best at: the table digits of an A4
 report, 8–9 pt, come out 20–25 px high) and each recognition is cached (:mod:`.ocr_cache`) under
 the PDF's sha256 and the page number.
 """
@@ -54,9 +55,10 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     """Replace the scanned pages of ``contents`` by their recognition; the facts for
     ``Document.meta`` (empty when nothing was recognized or the extra is not installed)."""
     unmapped = [i for i, page in enumerate(contents.pages) if _unmapped(page)]
-    textless = [i for i, page in enumerate(contents.pages) if i not in unmapped and _textless(page)]
-    unruled = []  # pages that may carry an invisible text layer over a scan: only with an image at all
-    if _IMAGE_XOBJECT.search(data):
+    textless: list[int] = []  # pages without text: a scan if an image covers them
+    unruled: list[int] = []  # pages that may carry an invisible text layer over a scan
+    if _IMAGE_XOBJECT.search(data):  # a PDF without any image has no scanned page (checked first: cheap)
+        textless = [i for i, page in enumerate(contents.pages) if i not in unmapped and _textless(page)]
         unruled = [i for i, page in enumerate(contents.pages) if i not in textless and i not in unmapped and not page.vertical and not page.horizontal]
     if not textless and not unruled and not unmapped:
         return {}
