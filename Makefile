@@ -46,11 +46,12 @@ NOTEBOOK ?= audit_report
 lab: $(VENV)/.installed-notebook
 	$(BIN)/xxgk-audit lab --notebook $(NOTEBOOK)
 
-# the speed targets, measured on this machine (not part of the test suite; the batch run takes minutes)
+# the speed targets, measured on this machine (not part of the test suite; the batch and OCR runs take minutes)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_memo.py
 	$(BIN)/python benchmarks/bench_batch.py --reports 10000 --jobs 2
+	$(BIN)/python benchmarks/bench_ocr.py --reports 4
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

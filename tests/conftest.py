@@ -52,3 +52,12 @@ from hypothesis import settings  # noqa: E402
 # run is reproducible; on a developer's machine they explore new examples every time.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ocr_cache(tmp_path_factory):
+    """Scanned pages recognized by the tests are cached in a folder of the test run, never in the
+    user's cache (see xxgk_audit.loaders.ocr_cache)."""
+    if "XXGK_AUDIT_OCR_CACHE" not in os.environ:
+        os.environ["XXGK_AUDIT_OCR_CACHE"] = str(tmp_path_factory.mktemp("ocr-cache"))
+    yield

@@ -15,6 +15,29 @@ from typing import Literal
 BlockKind = Literal["heading", "text", "row"]
 
 
+@dataclass(frozen=True, slots=True)
+class OcrBox:
+    """Where a cell of a scanned page was read by OCR (text recognition).
+
+    ``box`` is (x0, top, x1, bottom) in points from the top-left corner of the page as recognized
+    (after the skew correction); ``confidence`` the recognizer's mean probability of the cell's
+    characters. ``suspect`` marks a value the recognizer may have misread: "low" (low confidence),
+    "confusable" (a digit whose typical confusion — 0/6/8, 1/7, 5/6 … — the recognizer also
+    considered) or "width" (its box is a digit wider than the number it read: a digit printed twice
+    in a row read once); ``readings`` are the texts the printed value may then be. ``image`` is the box as a
+    ``data:image/png;base64,…`` URI, for the memo (value cells only).
+    """
+
+    page: int
+    box: tuple[float, float, float, float]
+    text: str
+    confidence: float
+    suspect: str | None = None
+    readings: tuple[str, ...] = ()
+    image: str = field(default="", repr=False, compare=False)
+    file: str | None = None  # the page's image file, when the report is a folder of page images
+
+
 @dataclass(slots=True)
 class CellText:
     text: str
@@ -29,6 +52,7 @@ class CellText:
     table_no: int | None = None
     row_no: int | None = None
     col_no: int | None = None
+    ocr: OcrBox | None = None  # read by OCR from a scanned page: the box, text and confidence
 
 
 @dataclass(slots=True)

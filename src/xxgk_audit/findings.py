@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import place
+from .document import OcrBox, place
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -37,13 +37,14 @@ class Location:
     table_no: int | None = None
     row_no: int | None = None
     col_no: int | None = None
+    ocr: OcrBox | None = None  # the box of a scanned page the value was recognized in
 
     @property
     def where(self) -> str:
         return place(self.line, self.page, self.table_no, self.row_no, self.col_no)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "cell": self.cell,
             "file": self.file,
             "line": self.line,
@@ -56,6 +57,14 @@ class Location:
             "column": self.col_no,
             "where": self.where,
         }
+        if self.ocr is not None:
+            data["ocr"] = {
+                "box": [round(v, 1) for v in self.ocr.box],
+                "text": self.ocr.text,
+                "confidence": round(self.ocr.confidence, 4),
+                "suspect": self.ocr.suspect,
+            }
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ def render_text(results, failures, reviews=None) -> str:
         conclusion = reviewed_conclusion(result.findings, verdict_of)
         reviewers = review.reviewers() if review is not None else []
         out.write(f"   审核结论：{conclusion.text}" + (f"（审核人：{'、'.join(reviewers)}）" if reviewers else "") + "\n")
+        meta = report.document.meta if report.document is not None else {}
+        if meta.get("ocr_engine"):  # a scan: say that its values were recognized
+            out.write(f"   扫描件：第{meta['ocr_pages'].replace(', ', '、')}页经文字识别（{meta['ocr_engine']}），平均置信度 {meta['ocr_confidence']}\n")
         for severity in SEVERITIES:
             group = [f for f in result.findings if f.severity == severity]
             if not group:
@@ -63,6 +66,8 @@ def render_text(results, failures, reviews=None) -> str:
                     label = "".join(f"“{x}”" for x in (location.row_label, location.column_label) if x)
                     text = f"原文“{location.text}”" if location.text is not None else ""
                     other = f"{shown(Path(location.file).name)} " if location.file != report.source else ""
+                    if location.ocr is not None:
+                        text += f"（识别置信度{location.ocr.confidence:.2f}{'，可能误识' if location.ocr.suspect else ''}）"
                     out.write(" ".join(x for x in (f"      {other}{location.where}", label, text) if x) + "\n")
                 if len(finding.locations) > len(listed):
                     out.write(f"      ……共{len(finding.locations)}处\n")

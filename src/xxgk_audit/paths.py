@@ -16,7 +16,7 @@ SAMPLE = "data/samples/2023_suixian-gxj.txt"
 OUT_DIR_ENV = "XXGK_AUDIT_OUT_DIR"
 INBOX_ENV = "XXGK_AUDIT_INBOX"
 ROOTS_ENV = "XXGK_AUDIT_ROOTS"  # set by `xxgk-audit app`: the only folders the app may read reports from
-REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: scans (OCR extra)
 MAX_UPLOAD_NAME = 200  # bytes of UTF-8: file systems allow 255
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -164,7 +164,10 @@ def _same_content(path: Path, digest: bytes, size: int) -> bool:
 
 def report_choices(roots: list[Path] | None = None) -> list[tuple[str, str]]:
     """(label, path) of every report file under ``<project>/data`` and the inbox (``roots``: under
-    those folders instead), for a picker. Links leading out of the folders are not listed."""
+    those folders instead), for a picker; a folder holding only page images (a scanned report) is
+    one choice. Links leading out of the folders are not listed."""
+    from .loaders.images import folder_pages
+
     root = repo_root()
     folders = list(roots) if roots is not None else [(root / "data") if root is not None else None, inbox_dir()]
     choices: list[tuple[str, str]] = []
@@ -172,8 +175,11 @@ def report_choices(roots: list[Path] | None = None) -> list[tuple[str, str]]:
     for folder in folders:
         if folder is None or not folder.is_dir():
             continue
+        pages = {str(p) for d in folder.rglob("*") if d.is_dir() and (found := folder_pages(str(d))) for p in found}
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not path.name.startswith("."):
+            if str(path) in pages:
+                continue  # a page of a scanned report listed as its folder
+            if (path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not path.name.startswith(".")) or (path.is_dir() and folder_pages(str(path))):
                 resolved = str(path.resolve())
                 if roots is not None and not any(Path(resolved).is_relative_to(os.path.realpath(r)) for r in roots):
                     continue

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
+from . import render_ocr
 from .findings import GROUP_LABELS, SEVERITIES, SEVERITY_LABELS, Finding
 from .review import VERDICTS, Conclusion, ReportReview, Verdict, reviewed_conclusion
 
@@ -195,6 +196,7 @@ def info_html(ctx: MemoContext) -> str:
         ("审核日期", ctx.date),
         ("审核人", ctx.auditor or "（未填写）"),
     ]
+    rows.extend(render_ocr.info_rows(report))  # a scanned report: the recognition, engine, confidence
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return _section("info", f'<table class="xxgk-table xxgk-kv"><tbody>{body}</tbody></table>')
 
@@ -442,11 +444,19 @@ def _value_cell(report, cell_spec, marks, numbers) -> str:
         hover = (hover + "\n" if hover else "") + "报告中缺少此行"
     elif cell.status == "number":
         shown = esc(_format_value(cell.value))
+        ocr = cell.source.ocr if cell.source is not None else None
+        if ocr is not None:  # recognized on a scanned page: the box image on hover, a doubt marked
+            shown = f'<span class="xxgk-ocr-cell">{shown}{render_ocr.image_html(ocr, "xxgk-ocr-hover")}</span>'
+            hover = (hover + "\n" if hover else "") + render_ocr.describe(ocr)
+            if ocr.suspect:
+                css.append("xxgk-cell-ocr-suspect")
     else:
         css.append("xxgk-cell-blank")
         raw = (cell.raw or "").strip()
         shown = esc(raw[:12] + ("…" if len(raw) > 12 else "")) if raw else "空白"
         hover = (hover + "\n" if hover else "") + f"{CELL_STATUS.get(cell.status, cell.status)}：原文" + (f"“{raw}”" if raw else "为空")
+        if cell.source is not None and cell.source.ocr is not None:
+            hover += "\n" + render_ocr.describe(cell.source.ocr)
     refs = ""
     inline = []
     for f in found:
@@ -616,11 +626,11 @@ def location_lines(finding: Finding, report=None, limit: int = LOCATION_LIMIT) -
         if len(items) == 1:
             loc = items[0]
             labels = "".join(f"“{esc(x)}”" for x in (loc.row_label, loc.column_label) if x)
-            lines.append(prefix + " ".join(x for x in (esc(loc.where), labels) if x) + _quote(loc.text))
+            lines.append(prefix + " ".join(x for x in (esc(loc.where), labels) if x) + _quote(loc.text) + render_ocr.evidence_html(loc.ocr))
             continue
         row_label = next((loc.row_label for loc in items if loc.row_label), None)
         cells = "；".join(
-            f"{esc(f'第{loc.col_no}列') if loc.col_no is not None else ''}{('“' + esc(loc.column_label) + '”') if loc.column_label else ''}{_quote(loc.text)}"
+            f"{esc(f'第{loc.col_no}列') if loc.col_no is not None else ''}{('“' + esc(loc.column_label) + '”') if loc.column_label else ''}{_quote(loc.text)}{render_ocr.evidence_html(loc.ocr)}"
             for loc in items
         )
         lines.append(f"{prefix}{esc(_row_place(first))} {('“' + esc(row_label) + '”：') if row_label else ''}{cells}")
@@ -750,7 +760,7 @@ def appendix_html(ctx: MemoContext) -> str:
                     f'<td class="xxgk-num">{esc(number(cell.value))}</td>',
                     esc(CELL_STATUS.get(cell.status, cell.status)),
                     esc(where),
-                    f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "",
+                    (f'<span class="xxgk-quote">{esc(cell.raw)}</span>' if cell.raw else "") + render_ocr.evidence_html(source.ocr if source is not None else None),
                     esc("；".join(notes)),
                 ]
             )

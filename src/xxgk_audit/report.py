@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .document import Document, place
+from .document import Document, OcrBox, place
 from .layout import Layout
 
 if TYPE_CHECKING:  # pandas is imported only when a table frame is asked for
@@ -31,6 +31,7 @@ class Source:
     table_no: int | None = None  # the table, row and grid column as a reader counts them (HTML, DOCX, PDF)
     row_no: int | None = None
     col_no: int | None = None
+    ocr: OcrBox | None = None  # read by OCR from a scanned page: the box, text and confidence
 
     @property
     def where(self) -> str:

@@ -30,6 +30,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
     A folder contributes files with a report suffix and files without a suffix that sniff as a
     report; hidden files and folders, and this tool's own outputs (the batch outputs in the output
     folder, memos and overviews anywhere) are skipped. A file named explicitly is always audited.
+    A folder that holds only page images (PNG, JPEG, TIFF) is one scanned report.
     """
     out_real = os.path.realpath(os.fspath(out_dir))
     found = Inputs()
@@ -65,6 +66,12 @@ def find_inputs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike) 
         if os.path.isdir(given):
             for root, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+                if _is_page_folder(root):
+                    real = os.path.realpath(root)
+                    if real not in seen:
+                        seen.add(real)
+                        found.files.append(root)
+                    continue
                 for name in sorted(files):
                     add(os.path.join(root, name), explicit=False)
         elif os.path.exists(given):
@@ -83,6 +90,12 @@ def _not_regular(path: str) -> str:
     except InputError as exc:
         return exc.reason
     return "这不是普通文件，不是报告文件，未读取"
+
+
+def _is_page_folder(path: str) -> bool:
+    from ..loaders.images import folder_pages
+
+    return folder_pages(path) is not None
 
 
 def _head(path: str, size: int = 4096) -> bytes:

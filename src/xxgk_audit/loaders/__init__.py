@@ -3,6 +3,8 @@
 The format is sniffed from the bytes (the suffix only breaks ties between plain text and Markdown);
 each format has one module with a ``load(path, data, sha256) -> Document`` function. Inputs that
 cannot be a report at all raise :class:`~xxgk_audit.errors.InputError` with a one-line reason.
+Page images (PNG, JPEG, TIFF) and a folder holding only page images are scans: they are read by
+text recognition (:mod:`.images`) when the OCR extra is installed, and refused otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..errors import InputError
 
 MB = 1024 * 1024
 # Inputs above these sizes are refused before they are read: no real report comes near them.
-MAX_BYTES = {"pdf": 100 * MB, "docx": 50 * MB, "html": 30 * MB, "txt": 30 * MB, "md": 30 * MB}
+MAX_BYTES = {"pdf": 100 * MB, "docx": 50 * MB, "html": 30 * MB, "txt": 30 * MB, "md": 30 * MB, "image": 50 * MB}
 _SNIFF_BYTES = 4096
 _IMAGE_MAGIC = {
     b"\x89PNG": "PNG 图片",
@@ -28,6 +30,7 @@ _IMAGE_MAGIC = {
     b"MM\x00*": "TIFF 图片",
     b"BM": "BMP 图片",
 }
+_SCANS = ("PNG 图片", "JPEG 图片", "TIFF 图片")  # page images read by text recognition (:mod:`.images`)
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|table|p|title)\b", re.I | re.S)
@@ -51,6 +54,18 @@ def sniff(path: str, head: bytes) -> str:
     return "txt"
 
 
+def _image_kind(head: bytes) -> str | None:
+    return next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+
+
+def _format(path: str, head: bytes) -> str:
+    """The loader's format: a page image read by text recognition is ``image``, else :func:`sniff`."""
+    return "image" if _image_kind(head) in _SCANS else sniff(path, head)
+
+
+_MODULES = {"txt": "text", "image": "images"}
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:_SNIFF_BYTES]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -61,12 +76,19 @@ def _looks_binary(data: bytes) -> bool:
 
 def load_document(path: str | os.PathLike) -> Document:
     path = os.fspath(path)
+    if os.path.isdir(path):
+        from . import images
+
+        pages = images.folder_pages(path)
+        if pages:  # a folder of page images only: one scanned report
+            return images.load_folder(path, pages)
+        raise InputError(path, _FOLDER)
     data = read_report_file(path)
-    fmt = sniff(path, data[:_SNIFF_BYTES])
+    fmt = _format(path, data[:_SNIFF_BYTES])
     if fmt in ("html", "txt") and _looks_binary(data):
         raise InputError(path, "不是文字文件（含二进制内容），也不是 PDF 或 Word 文档")
     sha256 = hashlib.sha256(data).hexdigest()
-    module = import_module(f".{'text' if fmt == 'txt' else fmt}", __name__)
+    module = import_module(f".{_MODULES.get(fmt, fmt)}", __name__)
     try:
         document = module.load(path, data, sha256)
     except RecursionError:
@@ -114,7 +136,7 @@ def read_report_file(path: str) -> bytes:
             head = handle.read(_SNIFF_BYTES)
             if not head.strip():
                 raise InputError(path, "文件为空")
-            limit = MAX_BYTES[sniff(path, head)]
+            limit = MAX_BYTES[_format(path, head)]
             if info.st_size > limit:
                 raise InputError(path, f"文件过大（{info.st_size / MB:.0f} MB，上限 {limit // MB} MB），不像是一份年度报告，未读取")
             rest = handle.read(limit + 1 - len(head))

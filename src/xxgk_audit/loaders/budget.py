@@ -47,6 +47,9 @@ class Budget:
         self.chars = 0
         self.cells = 0
 
+    def restart_clock(self) -> None:
+        self.deadline = time.monotonic() + SECONDS
+
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise InputError(self.path, f"读取用时超过 {SECONDS} 秒的上限，文件结构异常（可能是恶意构造的文件），未读取")

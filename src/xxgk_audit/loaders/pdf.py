@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 
 from ..document import Block, Document
 from ..errors import InputError
-from . import pdf_content, pdf_streams
+from . import pdf_content, pdf_streams, scans
 from .budget import MB, Budget
 from .pdf_content import Char
 from .pdf_tables import Grid, carry_labels, closing_edges, continues, find_tables, grid, join_lines, join_split_row, split_row
@@ -72,6 +72,7 @@ _HEADING_RATIO = 1.25  # a line printed this much larger than the body text is a
 
 _BROKEN = "PDF 文件已损坏或不完整"
 _NO_TEXT = "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）"
+_NO_TEXT_RECOGNIZED = "PDF 没有文字层，文字识别（OCR）也未识别出文字：请提供更清晰的扫描件，或网页、Word 版本"
 _UNMAPPED = "PDF 的文字无法正确提取（字体缺少字符映射），请先进行文字识别（OCR）或提供网页、Word 版本"
 _TOO_LARGE = {
     "content": "PDF 页面内容解压后过大（超过 {mb} MB 的上限），疑似恶意文件（压缩炸弹），未读取",
@@ -417,16 +418,21 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         raise InputError(path, _BROKEN + "（文件末尾缺少结束标记，可能下载不完整）")
     budget = Budget(path)
     contents = _contents(path, data, budget)
+    recognized = scans.recognize_scans(path, data, sha256, contents)  # scanned pages, with the OCR extra
+    if recognized:
+        budget.restart_clock()  # recognition keeps its own time limit (scans.MAX_SECONDS)
     reader = _Reader()
     for page in contents.pages:
         budget.check_time()
         reader.page(page)
     if reader.chars - reader.unmapped < _MIN_CHARS:
-        raise InputError(path, _NO_TEXT if not reader.unmapped else _UNMAPPED_ENCRYPTED if contents.encrypted else _UNMAPPED)
+        no_text = _NO_TEXT_RECOGNIZED if recognized else _NO_TEXT + scans.ocr.install_hint()
+        raise InputError(path, no_text if not reader.unmapped else _UNMAPPED_ENCRYPTED if contents.encrypted else _UNMAPPED)
     if reader.unmapped > reader.chars / 2:
         raise InputError(path, _UNMAPPED_ENCRYPTED if contents.encrypted else _UNMAPPED)
     reader.headings()
     meta = _metadata(data, contents)
+    meta.update(recognized)
     meta["pages"] = str(len(reader.pages) + len(reader.blank_pages))
     if reader.blank_pages:
         meta["pages_without_text"] = ", ".join(str(n) for n in reader.blank_pages)

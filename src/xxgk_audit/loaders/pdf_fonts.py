@@ -17,7 +17,8 @@ as with the real font, on every machine, without reading any font file. The 14 s
 metric-compatible fonts, whose widths matter when a PDF gives none.
 
 This is process-wide PDFium state: a page of a non-embedded font *rendered* by PDFium in this
-process would show squares. The audit never renders pages.
+process would show squares. The audit renders only scanned pages, for text recognition, and takes
+their text objects off first (:mod:`.scans`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from ..document import CellText
+from ..document import CellText, OcrBox
 from .pdf_content import Char, Edge
 from .pdf_text import cell_text
 
@@ -309,6 +309,7 @@ class Slot:
     colspan: int
     page: int
     inherited: bool = False  # its text continues a cell of the previous page
+    ocr: OcrBox | None = None  # its text was recognized on a scanned page (see :mod:`.ocr_page`)
 
 
 @dataclass
@@ -339,7 +340,7 @@ class Grid:
             if slot.col != col:
                 col += 1
                 continue
-            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, col_no=col + 1 if where else None, **where))
+            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, col_no=col + 1 if where else None, ocr=slot.ocr, **where))
             col += slot.colspan
         return cells
 
@@ -398,6 +399,8 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
             text = joined
             wrapped.append(joined)
         slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number)
+        if own and (evidence := getattr(own[0], "cell_evidence", None)) is not None:
+            slot.ocr = evidence(own, text)  # characters recognized on a scanned page
         for r in range(row, row + slot.rowspan):
             for c in range(col, col + slot.colspan):
                 if cover[r][c] is None:
@@ -471,8 +474,10 @@ def join_split_row(previous: Grid, grid: Grid) -> None:
             continue
         if not after.text:
             after.text, after.page, after.inherited = before.text, before.page, before.inherited or before.row != last
+            after.ocr = before.ocr
         elif before.text and before.row == last:
             after.text, after.page = join_lines(before.text + "\n" + after.text), before.page
+            after.ocr = before.ocr or after.ocr
 
 
 def carry_labels(previous: Grid, grid: Grid) -> None:
@@ -488,5 +493,6 @@ def carry_labels(previous: Grid, grid: Grid) -> None:
             continue
         if not after.text:
             after.text, after.page, after.inherited = before.text, before.page, True
+            after.ocr = before.ocr
         elif is_label(after.text) and not _ORDINAL.match(after.text) and _label_right_of(previous, last, col, before_end):
             after.text, after.page, after.inherited = join_lines(before.text + "\n" + after.text), before.page, True

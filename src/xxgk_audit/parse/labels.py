@@ -29,12 +29,12 @@ _MIN_FUZZY = 3  # labels shorter than this (after folding) only match exactly
 _MIN_PREFIX = 4  # a label cut short matches the one official label it begins, from this length on
 
 _PINYIN = re.compile(r"\([a-z]{1,6}\)")
-_ORDINAL = re.compile(
-    r"^(?:第?[一二三四五六七八九十]{1,3}\s*[、.．,，:：\s]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[、.．,，)](?!\d)|\d{1,2}\s+)\s*"
+_ORDINAL = re.compile(  # the last form, "3其他": a scan whose dot after the digit the OCR lost
+    r"^(?:第?[一二三四五六七八九十]{1,3}\s*[、.．,，:：\s]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[、.．,，)](?!\d)|\d{1,2}\s+|\d{1,2}(?=[\u4e00-\u9fff]))\s*"
 )
 _DROP = re.compile(r"[\s\"'“”‘’「」『』〝〞()\[\]【】〔〕{}<>《》〈〉、,，.．。;；:：·•・!！?？…_\-—–~～*#|/\\]+")
 # groups of characters that OCR and typing confuse; each folds to its first member
-_CONFUSABLE = ("废度", "已己巳", "沭沐", "未末", "拨拔", "戌戍戊", "日曰", "入人", "土士", "o0〇", "l1丨i|", "准淮")
+_CONFUSABLE = ("废度", "已己巳", "沭沐", "未末", "拨拔", "戌戍戊", "日曰", "入人", "土士", "o0〇", "l1丨i|", "准淮", "予子")
 _CONFUSION = str.maketrans({ch: group[0] for group in _CONFUSABLE for ch in group[1:]})
 
 

@@ -564,6 +564,7 @@ class TableParser:
             table_no=cell.table_no,
             row_no=cell.row_no,
             col_no=cell.col_no,
+            ocr=cell.ocr,
         )
 
     def _variant(self, kind: str, hit: LabelMatch, cells: tuple[str, ...], source: Source) -> None:
@@ -897,6 +898,7 @@ class TableParser:
             value_cell.table_no,
             value_cell.row_no,
             value_cell.col_no,
+            value_cell.ocr,
         )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:

@@ -95,10 +95,11 @@ def t2_valid_progression(ctx: AuditContext):
             continue
         keys = [f"{base}.valid", f"{base}.made", f"{base}.repealed"]
         columns = {k.rsplit(".", 1)[1]: report.layout.cells[k].column_label for k in keys}
+        short = {c: label.removesuffix("件数") for c, label in columns.items()}  # "本年制发2件", not "本年制发件数2件"
         yield ctx.finding(
             "T2-VALID-PROGRESSION",
-            f"表二“{name}”{columns['valid']}为{_n(valid)}件，但按{prior.year}年度{columns['valid']}{_n(valid_before)}件"
-            f"加{columns['made']}{_n(made)}件减{columns['repealed']}{_n(repealed)}件应为{_n(expected)}件",
+            f"表二“{name}”{columns['valid']}为{_n(valid)}件，但按{prior.year}年度{short['valid']}{_n(valid_before)}件"
+            f"加{short['made']}{_n(made)}件减{short['repealed']}{_n(repealed)}件应为{_n(expected)}件",
             keys,
             expected=expected,
             actual=valid,

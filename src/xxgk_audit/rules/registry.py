@@ -52,7 +52,7 @@ def location(key: str | None, source: Source | None, file: str) -> Location:
         return Location(key, file)
     return Location(
         key, source.file, source.line, source.page, source.row_label, source.column_label, source.text,
-        source.table_no, source.row_no, source.col_no,
+        source.table_no, source.row_no, source.col_no, source.ocr,
     )
 
 
@@ -96,14 +96,17 @@ class AuditContext:
         actual: int | float | None = None,
         locations: Iterable[Location] | None = None,
         subject: str = "",
+        severity: str | None = None,
     ) -> Finding:
+        """``severity``: this finding's own grade where the rule's default does not fit it (a
+        failing equation that an OCR misread may explain is a warning, not an error)."""
         spec = REGISTRY[rule_id]
         cells = tuple(cells)
         if locations is None:
             locations = [self.locate(key) for key in cells if key in self.report.cells]
         return Finding(
             rule=rule_id,
-            severity=self.severities.get(rule_id, spec.severity),
+            severity=severity or self.severities.get(rule_id, spec.severity),
             group=spec.group,
             message=message,
             cells=cells,
