@@ -461,6 +461,13 @@ def crossyear_data() -> dict:
     return _read("crossyear.yaml")
 
 
+@cache
+def key_cells() -> dict[str, str]:
+    """``layouts/key_cells.yaml``: the cells a batch's reports.csv and the overview's series show,
+    with their short names, in column order."""
+    return {str(key): str(name) for key, name in _read("key_cells.yaml").items()}
+
+
 def all_layouts() -> list[Layout]:
     return [get_layout(i) for i in LAYOUT_IDS]
 

@@ -47,3 +47,56 @@ def test_every_equation_term_is_a_cell():
         for equation in layout.equations:
             for instance in equation.instances:
                 assert set(instance.cells) <= set(layout.cells)
+
+
+def _official_labels() -> set[str]:
+    from xxgk_audit.layout import all_layouts
+
+    labels: set[str] = set()
+    for layout in all_layouts():
+        labels.update(table.name for table in layout.tables.values())
+        for cell in layout.cells.values():
+            labels.update(x for x in (cell.row_label, cell.column_label) if x)
+        for section in layout.sections:
+            labels.update((section.label, section.body, *section.variants))
+    return {label.strip() for label in labels if len(label.strip()) >= 6}  # 合计, 自然人 … are ordinary words
+
+
+def _code_strings(tree):
+    """String constants of a module that are not docstrings (a docstring may cite the clause it enforces)."""
+    import ast
+
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node
+
+
+def test_no_official_label_is_written_in_python_outside_the_layout_data():
+    """The format is data: an official label lives in the package's YAML, read by xxgk_audit.layout."""
+    import ast
+    from pathlib import Path
+
+    import xxgk_audit
+
+    labels = _official_labels()
+    assert len(labels) > 50
+    package = Path(xxgk_audit.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "layout.py":
+            continue
+        for node in _code_strings(ast.parse(path.read_text(encoding="utf-8"))):
+            found += [f"{path.relative_to(package)}:{node.lineno} {label}" for label in labels if label in node.value]
+    assert not found, found
+
+
+def test_the_key_cells_of_a_batch_are_cells_of_the_2021_layout():
+    from xxgk_audit.layout import key_cells
+
+    assert key_cells() and set(key_cells()) <= set(get_layout("2021").cells)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from ..layout import key_cells
+
 UNREADABLE_RULE = "UNREADABLE"
 CROSS_RULES = ("T3-CARRY-CHAIN", "T2-VALID-PROGRESSION", "YOY-JUMP", "TEXT-REUSE", "HIERARCHY-SUM")
 
-# The key cells of reports.csv (per-agency year series in the overview), with their Chinese labels.
-KEY_CELLS = {
-    "t3.new.total": "本年新收申请",
-    "t3.carried_over.total": "上年结转申请",
-    "t3.result.total.total": "办理结果总计",
-    "t3.carry_forward.total": "结转下年度办理",
-    "t4.review.total": "行政复议总计",
-    "t4.litigation_direct.total": "未经复议直接起诉总计",
-    "t4.litigation_after_review.total": "复议后起诉总计",
-    "t2.art20_1.regulations.valid": "现行有效规章",
-    "t2.art20_1.normative_docs.valid": "现行有效规范性文件",
-}
+# The key cells of reports.csv (per-agency year series in the overview), with their Chinese names.
+KEY_CELLS: dict[str, str] = key_cells()
 STATUS_LABELS = {"error": "有错误", "warning": "有警告", "info": "仅有提示", "clean": "未发现问题", "unreadable": "无法读取"}
 REVIEW_COLUMNS = ["layout", "review_status", "review", "confirmed", "dismissed", "open_errors"]
 REPORT_COLUMNS = [
