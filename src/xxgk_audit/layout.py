@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import product
 
@@ -158,7 +158,7 @@ class EquationInstance:
     display: str = ""  # the equation as the memo shows it: 一 + 二 ＝ （七）总计 + 四
     printed: str = "lhs"  # the side whose printed figure is checked (报告填写); the other side gives 按勾稽关系应为
 
-    @property
+    @cached_property
     def cells(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
 

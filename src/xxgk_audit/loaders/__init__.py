@@ -139,7 +139,10 @@ def read_report_file(path: str) -> bytes:
             limit = MAX_BYTES[_format(path, head)]
             if info.st_size > limit:
                 raise InputError(path, f"文件过大（{info.st_size / MB:.0f} MB，上限 {limit // MB} MB），不像是一份年度报告，未读取")
-            rest = handle.read(limit + 1 - len(head))
+            # what the size said (a read of the whole limit would allocate it), more only if it grew
+            rest = handle.read(max(min(limit, info.st_size) + 1 - len(head), 0))
+            if len(head) + len(rest) > info.st_size:
+                rest += handle.read(limit + 1 - len(head) - len(rest))
             if len(head) + len(rest) > limit:  # grew since it was measured
                 raise InputError(path, f"文件过大（超过 {limit // MB} MB 的上限），不像是一份年度报告，未读取")
             return head + rest

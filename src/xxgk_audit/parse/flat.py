@@ -48,13 +48,11 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     converted = simplified(text)
     if len(converted) == len(text):  # keep positions valid: only a same-length conversion is used
         text = converted
-    chars: list[str] = []
-    positions: list[int] = []
-    for index, ch in enumerate(text):
-        for out in _fold_char(ch):
-            chars.append(out)
-            positions.append(index)
-    return "".join(chars), positions
+    folds = [_fold_char(ch) for ch in text]
+    joined = "".join(folds)
+    if len(joined) == len(text) and all(len(f) == 1 for f in folds):
+        return joined, list(range(len(text)))
+    return joined, [index for index, out in enumerate(folds) for _ in out]
 
 
 @lru_cache(maxsize=16)

@@ -90,8 +90,26 @@ def _cosmetic(text: str) -> str:
 _cosmetic_cached = lru_cache(maxsize=65536)(_cosmetic)
 
 
+_LONG_LENGTH = 200_000  # a crawler line holding the whole report is folded by several stages
+_LONG_ENTRIES = 4
+_long: dict[str, str] = {}
+
+
 def cosmetic(text: str) -> str:
-    return _cosmetic_cached(text) if len(text) <= _CACHED_LENGTH else _cosmetic(text)
+    if len(text) <= _CACHED_LENGTH:
+        return _cosmetic_cached(text)
+    if len(text) > _LONG_LENGTH:
+        return _cosmetic(text)
+    folded = _long.get(text)
+    if folded is None:
+        folded = _cosmetic(text)
+        if len(_long) >= _LONG_ENTRIES:
+            try:  # oldest first: the cache holds a few lines of the current report
+                _long.pop(next(iter(_long)), None)
+            except (StopIteration, RuntimeError):  # emptied or changed by another thread meanwhile
+                pass
+        _long[text] = folded
+    return folded
 
 
 def strip_ordinal(text: str) -> str:

@@ -146,13 +146,15 @@ def split_text(key: str, raw: str) -> SectionText:
     return SectionText(key, "".join(pieces), lines, offsets, lines_at)
 
 
-def sentence_source(report: Report, sentence: Sentence) -> Source:
-    """Where a sentence was printed: the line or page of the block its first line came from."""
+def sentence_source(report: Report, sentence: Sentence, lines: list[str] | None = None) -> Source:
+    """Where a sentence was printed: the line or page of the block its first line came from
+    (``lines``: the section's printed lines, when the caller has them)."""
     hit = report.sections.get(sentence.section)
     file = report.source
     if hit is None:
         return Source(file, text=sentence.text)
-    lines = report.section_text(sentence.section).split("\n")
+    if lines is None:
+        lines = report.section_text(sentence.section).split("\n")
     printed = lines[sentence.line].strip() if sentence.line < len(lines) else ""
     document = report.document
     if printed and document is not None:
@@ -322,5 +324,6 @@ def report_claims(report: Report) -> list[Claim]:
     for key in SECTION_KEYS:
         hit = report.sections.get(key)
         if hit is not None and _RAW_ANCHOR.search(hit.text):
-            claims.extend(replace(c, where=sentence_source(report, c.sentence)) for c in claims_in(section_text(report, key), layout_id))
+            lines = hit.text.split("\n")
+            claims.extend(replace(c, where=sentence_source(report, c.sentence, lines)) for c in claims_in(section_text(report, key), layout_id))
     return claims

@@ -69,9 +69,14 @@ class _Candidate:
 
 
 def _heading_text(block: Block) -> str | None:
-    if block.kind == "row":
-        texts = [c.text for c in block.cells if c.text.strip()]
-        return unicodedata.normalize("NFKC", texts[0]).strip() if len(texts) == 1 and len(texts[0]) <= 2 * _MAX_TITLE else None
+    if block.kind == "row":  # a row with one filled cell may be a heading printed in the table
+        first = None
+        for cell in block.cells:
+            if cell.text.strip():
+                if first is not None:
+                    return None
+                first = cell.text
+        return unicodedata.normalize("NFKC", first).strip() if first is not None and len(first) <= 2 * _MAX_TITLE else None
     if len(block.text) > 2 * _MAX_TITLE:
         return None
     text = unicodedata.normalize("NFKC", block.text).strip().strip("*#").strip()
@@ -355,6 +360,24 @@ def _title_patterns(sections: tuple[SectionSpec, ...]) -> list[tuple[SectionSpec
     return titles
 
 
+@lru_cache(maxsize=4)
+def _glued_pattern(sections: tuple[SectionSpec, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every title (and variant) with its ordinal glued before it, in one pattern: a group per form,
+    the longer form first where two match at one place; and the places worth trying it (an ordinal
+    before a title's first character: one scan of a long line instead of one per form)."""
+    forms = sorted(
+        ((section.number, form.split("、", 1)[1]) for section in sections for form in (section.label, *section.variants)),
+        key=lambda f: -len(f[1]),
+    )
+    alternatives = "|".join(
+        f"(?P<t{i}>{number}" + r"\s*".join(re.escape(ch) for ch in body) + ")" for i, (number, body) in enumerate(forms)
+    )
+    numbers = re.escape("".join(sorted({number for number, _ in forms})))
+    firsts = re.escape("".join(sorted({body[0] for _, body in forms})))
+    starts = re.compile(f"(?<![一二三四五六七八九十、.．])[{numbers}](?=\\s*[{firsts}])")
+    return starts, re.compile(f"(?<![一二三四五六七八九十、.．])(?:{alternatives})")
+
+
 def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> list[Block]:
     """Cut long lines of run-together text at section titles, so each title becomes its own block."""
     titles = _title_patterns(sections)
@@ -364,9 +387,12 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
             result.append(block)
             continue
         cuts: list[tuple[int, int]] = []
-        for section, pattern in titles:  # an ordinal glued to its title: 一总体情况2023年，…
-            glued = re.search(f"(?<![一二三四五六七八九十、.．])({section.number}){pattern.pattern}", block.text)
-            if glued:
+        seen: set[str] = set()
+        starts, pattern = _glued_pattern(sections)
+        for start in starts.finditer(block.text):  # 一总体情况2023年，…: the first of each section
+            glued = pattern.match(block.text, start.start())
+            if glued and glued.group(0)[0] not in seen:
+                seen.add(glued.group(0)[0])
                 cuts.append((glued.start(), glued.end()))
         for match in _INLINE_NUMBERED.finditer(block.text):
             if match.group(0)[0] not in NUMERALS[:6] or any(start <= match.start() < end for start, end in cuts):

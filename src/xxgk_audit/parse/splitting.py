@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import combinations, product
+from functools import cache
+from itertools import product
 from math import comb
 from typing import Iterable
 
@@ -36,10 +37,24 @@ HOW_ROW = "row"  # with the equations within the row
 HOW_TABLE = "table"  # with the equations across rows
 
 
-@dataclass(frozen=True, slots=True)
 class Piece:
-    text: str
-    offset: int  # in the run
+    """One number of a split run: its text and its offset in the run. A plain slotted class:
+    thousands are made for one run of digits, and a dataclass's frozen init costs several times more."""
+
+    __slots__ = ("text", "offset")
+
+    def __init__(self, text: str, offset: int):
+        self.text = text
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"Piece({self.text!r}, {self.offset})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Piece) and (self.text, self.offset) == (other.text, other.offset)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.offset))
 
 
 def by_count(run: str, width: int) -> list[Piece] | None:
@@ -71,14 +86,19 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
         return None
     results: list[list[Piece]] = []
 
+    made: dict[tuple[int, int, int], Piece] = {}  # options share their pieces: each is made once
+
+    def piece(text: str, offset: int, a: int, b: int, sign: str) -> Piece:
+        key = (offset, a, b)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = Piece(sign + text[a:b], offset + a - len(sign)) if sign and a == 0 else Piece(text[a:b], offset + a)
+        return found
+
     def numbers(text: str, offset: int, parts: int, sign: str = ""):
         """Every split of one digit group into ``parts`` numbers (the first keeps the sign)."""
-        for cuts in combinations(range(1, len(text)), parts - 1):
-            bounds = (0, *cuts, len(text))
-            pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
-            if any(len(p) > 1 and p[0] == "0" for p in pieces):
-                continue
-            yield [Piece((sign if k == 0 else "") + p, offset + a - (len(sign) if k == 0 else 0)) for k, (p, a) in enumerate(zip(pieces, bounds))]
+        for bounds in _cuts(text, parts):
+            yield [piece(text, offset, a, b, sign) for a, b in bounds]
 
     sizes = [len(g.lstrip("+-")) for g, _ in groups]
 
@@ -101,6 +121,30 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
     return results
 
 
+def _cuts(text: str, parts: int) -> list[tuple[tuple[int, int], ...]]:
+    """The (start, end) bounds of every split of ``text`` into ``parts`` numbers without leading
+    zeros: a 0 is a number of its own, so runs of zeros do not multiply the splits. Each suffix is
+    split once (memo), not once per way of splitting what precedes it."""
+    size = len(text)
+    memo: dict[tuple[int, int], list[tuple[tuple[int, int], ...]]] = {}
+
+    def rest(start: int, left: int) -> list[tuple[tuple[int, int], ...]]:
+        found = memo.get((start, left))
+        if found is not None:
+            return found
+        if left == 1:
+            found = [((start, size),)] if text[start] != "0" or size - start == 1 else []
+        else:
+            last = size - left + 1  # each later number needs a digit
+            if text[start] == "0":
+                last = min(last, start + 1)
+            found = [((start, end), *tail) for end in range(start + 1, last + 1) for tail in rest(end, left - 1)]
+        memo[(start, left)] = found
+        return found
+
+    return rest(0, parts)
+
+
 def _value(piece) -> int | float | None:
     """The number of a piece (or of a cell placed whole); None for a blank mark."""
     try:
@@ -119,9 +163,10 @@ def _holds(instance: EquationInstance, values: dict[str, int | float | None]) ->
     return sum(values[k] for k in instance.lhs) == sum(values[k] for k in instance.rhs)
 
 
-def _instances(layout: Layout, table: str) -> list[EquationInstance]:
+@cache
+def _instances(layout: Layout, table: str) -> tuple[EquationInstance, ...]:
     prefix = table + "."
-    return [i for rule in layout.equations for i in rule.instances if i.cells and all(k.startswith(prefix) for k in i.cells)]
+    return tuple(i for rule in layout.equations for i in rule.instances if i.cells and all(k.startswith(prefix) for k in i.cells))
 
 
 @dataclass
@@ -138,13 +183,24 @@ def within_row(layout: Layout, table: str, row: OpenRow) -> list[EquationInstanc
     keys = set(row.keys)
     used = [i for i in _instances(layout, table) if set(i.cells) <= keys]
     if used:
+        position = {k: n for n, k in enumerate(row.keys)}
+        sides = [([position[k] for k in i.lhs], [position[k] for k in i.rhs]) for i in used]
         kept = []
         for option in row.options:
-            values = {k: _value(p) for k, p in zip(row.keys, option)}
-            if all(_holds(i, values) is not False for i in used):
+            values = [_value(p) for p in option]
+            if all(_balances(values, lhs, rhs) is not False for lhs, rhs in sides):
                 kept.append(option)
         row.options = kept
     return used
+
+
+def _balances(values: list, lhs: list[int], rhs: list[int]) -> bool | None:
+    """``_holds`` over a row's values by position; None when a term is not known."""
+    left = [values[n] for n in lhs]
+    right = [values[n] for n in rhs]
+    if None in left or None in right:
+        return None
+    return sum(left) == sum(right)
 
 
 def across_rows(layout: Layout, table: str, known: dict[str, int | float | None], rows: list[OpenRow]) -> list[EquationInstance]:

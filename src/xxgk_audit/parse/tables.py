@@ -531,7 +531,7 @@ class TableParser:
         of the line, from its first label on. Only the current table and tables whose own header
         markers the line holds are considered, so narrative that names 规章 and 行政许可 is no table."""
         text = block.text
-        folded = cosmetic(text) if len(text) <= 200 else ""
+        folded = cosmetic(text)  # once: a crawler line may hold the whole report
         tables = [
             key for key, table in self.layout.tables.items()
             if (key == self.context or _announces(self.layout, key, text, folded)) and flat.count_labels(text, table) >= 3

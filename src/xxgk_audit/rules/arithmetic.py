@@ -43,16 +43,20 @@ def _status(lhs: int | float, rhs: int | float, lhs_blank: bool, rhs_blank: bool
 
 def evaluate(ctx: AuditContext, instance: EquationInstance) -> EquationCheck:
     cells = ctx.report.cells
-    if any(key not in cells for key in instance.cells):
+    try:
+        left = [cells[k].value for k in instance.lhs]
+        right = [cells[k].value for k in instance.rhs]
+    except KeyError:
         return EquationCheck(instance.rule, instance.subject_label, instance.lhs, instance.rhs, "absent")
-    if instance in ctx.report.split_equations:  # run-together digits were split by it: holds by construction
+    if any(instance is used for used in ctx.report.split_equations):  # run-together digits were split by it: holds by construction
         return EquationCheck(instance.rule, instance.subject_label, instance.lhs, instance.rhs, "assumed")
-    sums, blanks = [], []
-    for side in (instance.lhs, instance.rhs):
-        known = [cells[k].value for k in side if cells[k].value is not None]
-        sums.append(sum(known))
-        blanks.append(tuple(k for k in side if cells[k].value is None))
-    (lhs, rhs), (lhs_blank, rhs_blank) = sums, blanks
+    if None not in left and None not in right:
+        lhs, rhs = sum(left), sum(right)
+        return EquationCheck(instance.rule, instance.subject_label, instance.lhs, instance.rhs, _status(lhs, rhs, False, False), lhs, rhs)
+    lhs_blank = tuple(k for k, v in zip(instance.lhs, left) if v is None)
+    rhs_blank = tuple(k for k, v in zip(instance.rhs, right) if v is None)
+    lhs = sum(v for v in left if v is not None)
+    rhs = sum(v for v in right if v is not None)
     status = _status(lhs, rhs, bool(lhs_blank), bool(rhs_blank))
     return EquationCheck(instance.rule, instance.subject_label, instance.lhs, instance.rhs, status, lhs, rhs, lhs_blank + rhs_blank)
 
