@@ -23,6 +23,7 @@ class CellText:
     colspan: int = 1
     inherited: bool = False  # repeated from a cell above that spans this row
     column: int | None = None  # character offset in its line, for cells cut out of running text
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the cell's box on its page (x0, top, x1, bottom; points from the top left)
 
 
 @dataclass(slots=True)

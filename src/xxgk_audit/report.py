@@ -28,6 +28,7 @@ class Source:
     column_label: str | None = None
     text: str | None = None
     column: int | None = None  # character offset in the line, for cells cut out of running text
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the printed cell's box on its page (x0, top, x1, bottom in points)
 
     @property
     def where(self) -> str:

@@ -288,6 +288,7 @@ class Slot:
     colspan: int
     page: int
     inherited: bool = False  # its text continues a cell of the previous page
+    bbox: tuple[float, float, float, float] | None = None  # the drawn cell (x0, top, x1, bottom), on ``page``
 
 
 @dataclass
@@ -315,7 +316,7 @@ class Grid:
             if slot.col != col:
                 col += 1
                 continue
-            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row))
+            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, bbox=slot.bbox))
             col += slot.colspan
         return cells
 
@@ -367,7 +368,7 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
         own = [c for _, _, c in picked]
         used.update(id(c) for c in own)
         text = join_lines(cell_text(own)) if own else ""
-        slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number)
+        slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number, bbox=(round(cx0, 1), round(ctop, 1), round(cx1, 1), round(cbottom, 1)))
         for r in range(row, row + slot.rowspan):
             for c in range(col, col + slot.colspan):
                 if cover[r][c] is None:
@@ -440,9 +441,9 @@ def join_split_row(previous: Grid, grid: Grid) -> None:
         if after is None:
             continue
         if not after.text:
-            after.text, after.page, after.inherited = before.text, before.page, before.inherited or before.row != last
+            after.text, after.page, after.inherited, after.bbox = before.text, before.page, before.inherited or before.row != last, before.bbox
         elif before.text and before.row == last:
-            after.text, after.page = join_lines(before.text + "\n" + after.text), before.page
+            after.text, after.page, after.bbox = join_lines(before.text + "\n" + after.text), before.page, before.bbox
 
 
 def carry_labels(previous: Grid, grid: Grid) -> None:
@@ -457,6 +458,6 @@ def carry_labels(previous: Grid, grid: Grid) -> None:
         if not _label_right_of(grid, 0, col, end):
             continue
         if not after.text:
-            after.text, after.page, after.inherited = before.text, before.page, True
+            after.text, after.page, after.inherited, after.bbox = before.text, before.page, True, before.bbox
         elif is_label(after.text) and not _ORDINAL.match(after.text) and _label_right_of(previous, last, col, before_end):
             after.text, after.page, after.inherited = join_lines(before.text + "\n" + after.text), before.page, True

@@ -199,7 +199,7 @@ def _lost_cell(event: RowEvent, values: list[CellText], usual: int | None) -> bo
 
 def _piece_cell(cell: CellText, piece) -> CellText:
     column = None if cell.column is None else cell.column + piece.offset
-    return CellText(piece.text, line=cell.line, page=cell.page, column=column)
+    return CellText(piece.text, line=cell.line, page=cell.page, column=column, bbox=cell.bbox)
 
 
 def _kind(cell: CellText) -> str:
@@ -471,6 +471,7 @@ class TableParser:
             column_label=column_label,
             text=cell.text,
             column=cell.column,
+            bbox=cell.bbox,
         )
 
     def _variant(self, kind: str, hit: LabelMatch, cells: tuple[str, ...], source: Source) -> None:
@@ -801,6 +802,7 @@ class TableParser:
             self.printed_columns.get(spec.key, spec.column_label),
             value_cell.text,
             value_cell.column,
+            value_cell.bbox,
         )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
