@@ -100,6 +100,7 @@ class MemoContext:
     review: ReportReview | None = None
     auditor: str = ""
     date: str = ""
+    evidence: bool = True  # the original beside each finding (xxgk_audit.evidence)
 
     def __post_init__(self):
         self.date = self.date or _dt.date.today().isoformat()
@@ -166,13 +167,21 @@ def info_html(ctx: MemoContext) -> str:
         ("文件名", Path(report.source).name),
         ("文件类型", report.format),
         ("SHA-256", report.sha256),
-        ("发布日期", report.published or "（未识别）"),
+        ("发布日期", publication_text(ctx)),
         ("工具版本", f"xxgk-audit {__version__}"),
         ("审核日期", ctx.date),
         ("审核人", ctx.auditor or "（未填写）"),
     ]
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return _section("info", f'<table class="xxgk-table xxgk-kv"><tbody>{body}</tbody></table>')
+
+
+def publication_text(ctx: MemoContext) -> str:
+    """The publication date with where it comes from (a crawler's record or the report itself)."""
+    used = getattr(ctx.result, "publication", None)
+    if used is None or not used.date:
+        return ctx.report.published or "（未识别）"
+    return used.describe()
 
 
 def conclusion_html(ctx: MemoContext) -> str:
@@ -430,12 +439,22 @@ def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> st
     if not findings:
         return _section("findings", "<p>未发现问题。</p>")
     rows = [finding_row(n, f, ctx.verdict(f), ctx.is_new(f)) for n, f in enumerate(findings, 1)]
-    body = _table(FINDING_HEAD, rows, "xxgk-findings")
+    body = findings_evidence_table(ctx, findings, rows) if ctx.evidence else _table(FINDING_HEAD, rows, "xxgk-findings")
     if ctx.review is not None:
         stale = ctx.review.stale(ctx.result.findings)
         if stale:
             body += f'<p class="xxgk-note">另有 {len(stale)} 条以往的审核意见不再适用（相关数值已变化或问题已消失），未列出。</p>'
     return _section("findings", body)
+
+
+def findings_evidence_table(ctx: MemoContext, findings: list[Finding], rows: list[list[str]]) -> str:
+    """The findings table with the original (page region or printed rows) below each finding, for
+    at most :data:`~xxgk_audit.evidence.MEMO_LIMIT` findings (errors first) so the memo stays short."""
+    from .evidence import MEMO_LIMIT, evidence_map, evidence_note, findings_table, finding_cells
+
+    shown = evidence_map(ctx.report, findings, limit=MEMO_LIMIT)
+    with_cells = sum(1 for f in findings if finding_cells(ctx.report, f))
+    return findings_table(FINDING_HEAD, rows, findings, shown, "xxgk-findings") + evidence_note(with_cells, len(shown))
 
 
 def appendix_html(ctx: MemoContext) -> str:
