@@ -13,7 +13,16 @@ def cmd_batch(args) -> int:
     if args.jobs < 1:
         print("xxgk-audit batch: 参数错误：--jobs 至少为 1", file=sys.stderr)
         return EXIT_UNREADABLE
-    summary = run_batch(args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug, store=getattr(args, "store", None))
+    from ..errors import InputError
+
+    try:
+        summary = run_batch(
+            args.paths, args.out_dir, jobs=args.jobs, progress=True, debug=args.debug, store=getattr(args, "store", None),
+            roster=getattr(args, "roster", None), dates=getattr(args, "dates", None), sheet=getattr(args, "sheet", None), year=getattr(args, "year", None),
+        )
+    except InputError as exc:
+        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if summary.store_error:
         print(summary.store_error, file=sys.stderr)
     for source, reason in summary.unreadable:
@@ -31,6 +40,15 @@ def cmd_batch(args) -> int:
         f"跨年度配对 {len(summary.pairs)} 对；用时 {summary.elapsed:.1f} 秒",
         file=sys.stderr,
     )
+    year = summary.year
+    if year is not None and year.roster:
+        from ..roster import STATUS_LABELS
+
+        print(f"{year.year} 年度名单：" + "；".join(f"{STATUS_LABELS[s]} {n}" for s, n in year.roster.items()), file=sys.stderr)
+    if year is not None and year.scored:
+        print(f"已按考评细则为 {year.scored} 个单位评分（scores.csv）", file=sys.stderr)
+    if year is not None and year.followups:
+        print(f"同一单位同一年度有多个版本：整改复核 {year.followups} 项（followup.csv）", file=sys.stderr)
     for path in summary.outputs.values():
         print(path)
     return summary.exit_status

@@ -12,10 +12,12 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .discover import find_inputs
+from .cells import CellsWriter
 from .executors import Runner, parallelism
 from .hierarchy import declared_members
 from .overview_memo import export_overview
@@ -25,6 +27,7 @@ from .summary import BatchSummary, write_batch_json
 from .verdicts import BatchVerdicts
 from .worker import audit_chunk, failed_result, scan_chunk
 from .writers import Writers
+from .yearly import YearOptions, YearWork
 
 
 def run_batch(
@@ -38,6 +41,10 @@ def run_batch(
     chunk_size: int | None = None,
     debug: bool = False,
     store=None,
+    roster=None,
+    dates=None,
+    sheet=None,
+    year: int | None = None,
 ) -> BatchSummary:
     """Audit every report under ``paths`` and write the batch outputs into ``out_dir``.
 
@@ -49,8 +56,16 @@ def run_batch(
     an open store; default ``$XXGK_AUDIT_STORE``, else ``reports/reviews.sqlite``), read only and
     never created. Returns a :class:`BatchSummary`; files that cannot be read are rows of the
     outputs and ``summary.unreadable``, never exceptions.
+
+    ``roster`` (a roster file or :class:`~xxgk_audit.roster.Roster`), ``dates`` (a crawler's record
+    or :class:`~xxgk_audit.publication.DateSidecar`), ``sheet`` (a scoring sheet file, the name of
+    a packaged sheet, or :class:`~xxgk_audit.scoring.Sheet`) and ``year`` (the year under review;
+    default the newest) add publication.csv, scores.csv and scorecards.csv (:mod:`.yearly`). They
+    are read before anything else: one that cannot be used raises
+    :class:`~xxgk_audit.errors.InputError` (one line) and nothing is written.
     """
     started = time.perf_counter()
+    options = year_options(roster, dates, sheet, year)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(out_dir=out)
@@ -60,6 +75,8 @@ def run_batch(
     spool_dir = out / f".xxgk-spool-{os.getpid()}"
     runner = Runner(executor, jobs)
     writers: Writers | None = None
+    cells: CellsWriter | None = None
+    year_work = YearWork(out, options)
     finished = False
     try:
         spool_dir.mkdir(exist_ok=True)
@@ -75,24 +92,37 @@ def run_batch(
         summary.notes += notes + plan.notes
         summary.pairs = [(records[r].path, records[p].path) for r, p in sorted(plan.prior_of.items())]
         summary.hierarchy = {records[s].path: [records[m].path for m in ms] for s, ms in sorted(plan.members_of.items())}
+        hints = year_work.prepare(records)
+        if hints:
+            plan.tasks = [[replace(item, publication=hints[item.index]) if item.index in hints else item for item in task] for task in plan.tasks]
 
         # 3. audit and 4. write, in task order
         writers = Writers(out, plan.series, verdicts)
+        cells = CellsWriter(out)
         failures: list[tuple[str, str]] = list(inputs.missing) + problems
         failures += [(r.path, r.error) for r in records if r.error is not None]
-        _audit(runner, plan, records, summary, failures, writers, progress, debug)
+        _audit(runner, plan, records, summary, failures, (writers, cells, year_work), progress, debug)
         for source, reason in failures:
             writers.unreadable(source, reason)
         summary.unreadable = failures
         summary.open_errors = writers.open_errors
+        summary.year = year_work.finish(writers.workbook)
+        summary.notes += summary.year.notes
         writers.close()
         writers = None
         summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
+        summary.cells = cells.rows
+        cells_files = cells.close()
+        cells = None
+        summary.outputs.update(cells_parquet=cells_files[0], cells_csv=cells_files[1])
+        summary.outputs.update(summary.year.outputs)
         finished = True
     finally:
         runner.close(cancel=not finished)
         if writers is not None:
             writers.abort()
+        if cells is not None:
+            cells.abort()
         shutil.rmtree(spool_dir, ignore_errors=True)
 
     summary.elapsed = time.perf_counter() - started
@@ -133,7 +163,7 @@ def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: 
     return records
 
 
-def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers: Writers, progress: bool, debug: bool) -> None:
+def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers, progress: bool, debug: bool) -> None:
     """The audit pass: each task's results written as they arrive."""
     n_reports = sum(len([i for i in task if i.report]) for task in plan.tasks)
     with _bar(progress, n_reports, "审核报告") as bar:
@@ -145,8 +175,10 @@ def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: Batch
             bar.update(len([i for i in task if i.report]))
 
 
-def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers: Writers, records: list[ScanRecord], plan: Plan) -> None:
-    """One result of the audit pass: an unreadable file joins the failures, a report is written."""
+def _take(result: dict[str, Any], summary: BatchSummary, failures: list, outputs, records: list[ScanRecord], plan: Plan) -> None:
+    """One result of the audit pass: an unreadable file joins the failures, a report is written
+    (``outputs``: the writers of findings and reports, of the cells, and the year's work)."""
+    writers, cells, year_work = outputs
     if result["status"] == "unreadable":
         failures.append((result["source"], result["reason"]))
         return
@@ -159,7 +191,24 @@ def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers
     summary.audited += 1
     for severity, n in result["counts"].items():
         summary.counts[severity] = summary.counts.get(severity, 0) + n
-    writers.report(result, result["prior"])
+    verdicts = writers.report(result, result["prior"])
+    cells.add(result.get("cell_batch"))
+    year_work.take(result, verdicts)
+    result.pop("cell_batch", None)
+
+
+def year_options(roster, dates, sheet, year: int | None) -> YearOptions:
+    """The roster, the crawler's record and the sheet, read (InputError for one that cannot be used)."""
+    from ..publication import DateSidecar, read_dates
+    from ..roster import Roster, read_roster
+    from ..scoring import Sheet, load_sheet
+
+    return YearOptions(
+        roster if roster is None or isinstance(roster, Roster) else read_roster(roster),
+        dates if dates is None or isinstance(dates, DateSidecar) else read_dates(dates),
+        sheet if sheet is None or isinstance(sheet, Sheet) else load_sheet(sheet),
+        year,
+    )
 
 
 def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, debug: bool) -> list[ScanRecord]:

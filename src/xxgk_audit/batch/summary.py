@@ -29,6 +29,8 @@ class BatchSummary:
     open_errors: int = 0  # error findings the auditor did not mark 不是问题
     store: Path | None = None  # the review store whose verdicts the outputs carry
     store_error: str | None = None  # ``<file>: <reason>`` when it could not be read
+    year: object = None  # the year's work (roster, scores, follow-ups): a yearly.YearResult
+    cells: int = 0  # rows of cells.parquet
 
     @property
     def nothing_found(self) -> bool:
@@ -39,6 +41,18 @@ class BatchSummary:
         if self.unreadable or self.overview_error or self.nothing_found or self.store_error:
             return EXIT_UNREADABLE
         return EXIT_ERRORS if self.open_errors else EXIT_OK
+
+
+def _year_json(year) -> dict:
+    if year is None:
+        return {}
+    return {
+        "year": year.year,
+        "roster": year.roster or None,
+        "scored": year.scored,
+        "followups": year.followups,
+        "outputs": {name: str(path) for name, path in year.outputs.items()},
+    }
 
 
 def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> Path:
@@ -64,6 +78,8 @@ def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> P
         "store": str(Path(summary.store).resolve()) if summary.store is not None else None,
         "store_error": summary.store_error,
         "open_errors": summary.open_errors,
+        "cells": summary.cells,
+        **_year_json(summary.year),
     }
     target = out / "batch.json"
     target.with_name("batch.json.part").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ import pickle
 from typing import Any, Sequence
 
 from ..exitcodes import fail_line
+from .cells import cell_batch
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS
 
@@ -60,7 +61,7 @@ def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str
             if len(members) < len(item.members):
                 members = []  # a member could not be read: the sum would be wrong, HIERARCHY-SUM stays off
             try:
-                result = audit(report, [prior] if prior is not None else None, members=members)
+                result = audit(report, [prior] if prior is not None else None, members=members, publication=item.publication)
                 out.append(_compact(item, result, prior, len(members)))
             except Exception as exc:  # noqa: BLE001
                 out.append(failed_result(item, _reason(item.path, exc, debug)))
@@ -111,7 +112,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
     status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
     from ..output import finding_dict
 
-    findings = [finding_dict(finding) for finding in result.findings]
+    findings = [finding_dict(finding) | {"subject": finding.subject} for finding in result.findings]
     return {
         "index": item.index,
         "source": report.source,
@@ -128,4 +129,29 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "members": members,
         "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
         "findings": findings,
+        **publication_fields(report, result.publication),
+        "mtime": _mtime(report.source),
+        "cell_batch": cell_batch(report),
     }
+
+
+def publication_fields(report, used) -> dict[str, Any]:
+    """The publication date used (sidecar or printed), the deadline kind and the status."""
+    from ..agency import agency_kind
+    from ..publication import deadline
+    from ..roster import publication_status
+
+    kind = used.kind or agency_kind(report.agency)
+    limit = deadline(kind, report.year, used.deadline)
+    status, late = publication_status(used.date, limit.isoformat() if limit else None)
+    return {
+        "publication": used.to_dict(), "kind": kind, "deadline": limit.isoformat() if limit else None,
+        "publication_status": status, "days_late": late,
+    }
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
