@@ -34,7 +34,10 @@ MAX_GAP = 70.0  # points: cells further apart vertically go into separate strips
 MAX_STRIPS = 4  # per finding
 MAX_ROWS = 12  # rows of a text snippet
 OUTLINE = (214, 0, 0)
-MEMO_LIMIT = 10  # findings with evidence in a memo (errors first): the memo stays short
+# the memo shows the original for at most this many errors and warnings (errors first), each snippet
+# at most MEMO_ROWS rows: about one printed page more; the app shows every finding's, on demand
+MEMO_LIMIT = 6
+MEMO_ROWS = 6
 
 
 @dataclass
@@ -63,6 +66,7 @@ class EvidenceSource:
     _pdf: object = None
     _pages: dict[int, object] = field(default_factory=dict)  # open PDFium pages
     _index: dict | None = None  # the document's blocks by line and by page
+    _placement: dict | None = None  # every printed cell's block and position (text snippets)
 
     @classmethod
     def open(cls, report: "Report") -> "EvidenceSource":
@@ -140,7 +144,12 @@ def finding_cells(report: "Report", finding: Finding) -> list["Cell"]:
     return [c for c in cells if c is not None and c.source is not None and (c.source.line is not None or c.source.page is not None)]
 
 
-def evidence_for(source: EvidenceSource, finding: Finding) -> Evidence | None:
+def has_evidence(report: "Report", finding: Finding) -> bool:
+    """Whether a finding names a printed cell, whose original can be shown."""
+    return bool(finding_cells(report, finding))
+
+
+def evidence_for(source: EvidenceSource, finding: Finding, max_rows: int = MAX_ROWS) -> Evidence | None:
     """The evidence of one finding, or None when it names no printed cell."""
     cells = finding_cells(source.report, finding)
     if not cells:
@@ -153,7 +162,7 @@ def evidence_for(source: EvidenceSource, finding: Finding) -> Evidence | None:
         if image is not None:
             pages = sorted({c.source.page for c in boxed})
             return Evidence(f"原文第{'、'.join(map(str, pages))}页（红框为所涉单元格）", png=image)
-    snippet = text_snippet(source, cells)
+    snippet = text_snippet(source, cells, max_rows)
     if snippet is None:
         return None
     html, where = snippet
@@ -223,28 +232,73 @@ def _fold(text: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def _block_of(document: "Document", cell: "Cell", index: dict) -> int | None:
-    """The index of the block that printed ``cell``."""
-    src = cell.source
-    if src.line is not None:
-        candidates = index["line"].get(src.line, [])
-    else:
-        candidates = index["page"].get(src.page, [])
-    if not candidates:
-        return None
-    text, label = _fold(src.text), _fold(src.row_label)
+def _candidates(document: "Document", src, index: dict) -> list[int]:
+    """The blocks at a cell's line (or page): table rows rather than paragraphs where it has labels,
+    the one whose row label is the cell's printed row label first."""
+    candidates = index["line"].get(src.line, []) if src.line is not None else index["page"].get(src.page, [])
+    rows = [i for i in candidates if document.blocks[i].kind == "row"]
+    if rows and (src.row_label or src.column_label or len(rows) == len(candidates)):
+        candidates = rows
+    label = _fold(src.row_label)
+    if label and len(candidates) > 1:
+        labelled = [i for i in candidates if label[:16] in _fold(document.blocks[i].text)]
+        candidates = labelled or candidates
+    return candidates
 
-    def holds(i: int) -> bool:
-        block = document.blocks[i]
-        if block.kind == "row":
-            return any(_fold(c.text) == text for c in block.cells) if text else True
-        return text in _fold(block.text) if text else True
 
-    fitting = [i for i in candidates if holds(i)] or candidates
-    if label and len(fitting) > 1:
-        labelled = [i for i in fitting if label[:12] in _fold(document.blocks[i].text)]
-        fitting = labelled or fitting
-    return fitting[0]
+def _texts(block: "Block") -> list[tuple[int, str]]:
+    return [(k, _fold(c.text)) for k, c in enumerate(block.cells) if not c.inherited]
+
+
+def _align(block: "Block", cells: list["Cell"]) -> dict[str, int]:
+    """key -> position in ``block.cells`` of the report cells printed in that row: their texts
+    matched in order (a row prints its cells in the layout's order), blanks included."""
+    printed = _texts(block)
+    out: dict[str, int] = {}
+    at = 0
+    for cell in cells:
+        text = _fold(cell.source.text)
+        for j in range(at, len(printed)):
+            if printed[j][1] == text:
+                out[cell.key] = printed[j][0]
+                at = j + 1
+                break
+    return out
+
+
+def _matches(block: "Block", cells: list["Cell"]) -> int:
+    return len(_align(block, cells)) if block.kind == "row" else sum(1 for c in cells if _fold(c.source.text) and _fold(c.source.text) in _fold(block.text))
+
+
+def _placement(source: EvidenceSource) -> dict[str, tuple[int, int | None]]:
+    """key -> (block index, position in the row or None) of every printed cell of the report.
+
+    Cells printed on the same line with the same printed row label belong together (a row of the
+    table; 表四's single row has no label): each such group goes to the candidate block holding most
+    of its texts in order, and is aligned with that row's cells."""
+    if source._placement is not None:
+        return source._placement
+    document, report = source.document, source.report
+    if source._index is None:
+        source._index = _index(document)
+    groups: dict[tuple, list["Cell"]] = {}
+    for key, cell in report.cells.items():
+        src = cell.source
+        if src is None or (src.line is None and src.page is None):
+            continue
+        groups.setdefault((key.split(".", 1)[0], src.line, src.page, _fold(src.row_label)), []).append(cell)
+    placed: dict[str, tuple[int, int | None]] = {}
+    for group in groups.values():
+        candidates = _candidates(document, group[0].source, source._index)
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda i: (_matches(document.blocks[i], group), -candidates.index(i)))
+        block = document.blocks[best]
+        aligned = _align(block, group) if block.kind == "row" else {}
+        for cell in group:
+            placed[cell.key] = (best, aligned.get(cell.key))
+    source._placement = placed
+    return placed
 
 
 def _index(document: "Document") -> dict:
@@ -261,19 +315,17 @@ def _index(document: "Document") -> dict:
     return {"line": lines, "page": pages}
 
 
-def text_snippet(source: EvidenceSource, cells: list["Cell"]) -> tuple[str, str] | None:
-    """(HTML table of the printed rows around the cells with the cells marked, where) or None."""
+def text_snippet(source: EvidenceSource, cells: list["Cell"], max_rows: int = MAX_ROWS) -> tuple[str, str] | None:
+    """(HTML of the printed rows around the cells with the cells marked, where) or None."""
     document = source.document
     if document is None:
         return None
-    if source._index is None:
-        source._index = _index(document)
-    index = source._index
+    placement = _placement(source)
     marked: dict[int, list["Cell"]] = {}
     for cell in cells:
-        found = _block_of(document, cell, index)
+        found = placement.get(cell.key)
         if found is not None:
-            marked.setdefault(found, []).append(cell)
+            marked.setdefault(found[0], []).append(cell)
     if not marked:
         return None
     shown: list[int] = []
@@ -282,47 +334,35 @@ def text_snippet(source: EvidenceSource, cells: list["Cell"]) -> tuple[str, str]
             if 0 <= j < len(document.blocks) and j not in shown:
                 shown.append(j)
     shown = sorted(shown)
-    if len(shown) > MAX_ROWS:
-        shown = sorted(marked)[:MAX_ROWS]
+    if len(shown) > max_rows:
+        shown = sorted(marked)[:max_rows]
     rows = []
     previous = None
     for i in shown:
         if previous is not None and i != previous + 1:
             rows.append('<div class="xxgk-ev-gap">⋯</div>')
-        rows.append(_row_html(document.blocks[i], marked.get(i, [])))
+        positions = {placement[c.key][1] for c in marked.get(i, []) if placement[c.key][1] is not None}
+        rows.append(_row_html(document.blocks[i], marked.get(i, []), positions))
         previous = i
-    where = "、".join(dict.fromkeys(document.blocks[i].where for i in sorted(marked)))
+    places = list(dict.fromkeys(document.blocks[i].where for i in sorted(marked)))
+    where = "、".join(places[:3]) + (f"等 {len(places)} 处" if len(places) > 3 else "")
     return f'<div class="xxgk-evidence-rows">{"".join(rows)}</div>', where
 
 
-def _row_html(block: "Block", cells: list["Cell"]) -> str:
-    """One printed row (its cells side by side, the finding's cells marked) or line of text. Made
-    of ``div``/``span`` elements laid out as a table by the stylesheet, so that the memo's findings
-    table holds no nested table."""
+def _row_html(block: "Block", cells: list["Cell"], positions: set[int]) -> str:
+    """One printed row (its cells side by side, those at ``positions`` marked) or line of text
+    (the cells' texts marked). Made of ``div``/``span`` elements laid out as a table by the
+    stylesheet, so that the memo's findings table holds no nested table."""
     where = f'<span class="xxgk-ev-where">{esc(block.where)}</span>'
     if block.kind == "row" and block.cells:
-        chosen = _chosen_cells(block, cells)
         spans = []
         for k, cell in enumerate(block.cells):
             if cell.inherited:
                 continue
-            css = "xxgk-ev-cell xxgk-ev-mark" if k in chosen else "xxgk-ev-cell"
+            css = "xxgk-ev-cell xxgk-ev-mark" if k in positions else "xxgk-ev-cell"
             spans.append(f'<span class="{css}">{esc(cell.text)}</span>')
         return f'<div class="xxgk-ev-line">{where}{"".join(spans)}</div>'
     return f'<div class="xxgk-ev-line">{where}<span class="xxgk-ev-cell xxgk-ev-text">{_marked_text(block, cells)}</span></div>'
-
-
-def _chosen_cells(block: "Block", cells: list["Cell"]) -> set[int]:
-    """Positions in ``block.cells`` of the report cells printed there: by text, the n-th cell of a
-    text for the n-th report cell of that text (printed order = layout order)."""
-    chosen: set[int] = set()
-    for cell in cells:
-        text = _fold(cell.source.text)
-        for k, printed in enumerate(block.cells):
-            if k not in chosen and not printed.inherited and _fold(printed.text) == text:
-                chosen.add(k)
-                break
-    return chosen
 
 
 def _marked_text(block: "Block", cells: list["Cell"]) -> str:
@@ -354,9 +394,9 @@ def _marked_text(block: "Block", cells: list["Cell"]) -> str:
 
 # -- what the memo and the app call ------------------------------------------------------------------
 
-def evidence_map(report: "Report", findings: Iterable[Finding], limit: int | None = None) -> dict[str, str]:
-    """fingerprint -> evidence HTML for the findings (errors and warnings first; at most ``limit``)."""
-    findings = [f for f in findings if finding_cells(report, f)]
+def evidence_map(report: "Report", findings: Iterable[Finding], limit: int | None = None, severities=("error", "warning", "info"), max_rows: int = MAX_ROWS) -> dict[str, str]:
+    """fingerprint -> evidence HTML for the findings of ``severities`` (errors first; at most ``limit``)."""
+    findings = [f for f in findings if f.severity in severities and finding_cells(report, f)]
     order = {"error": 0, "warning": 1, "info": 2}
     chosen = sorted(findings, key=lambda f: order.get(f.severity, 3))
     if limit is not None:
@@ -367,7 +407,7 @@ def evidence_map(report: "Report", findings: Iterable[Finding], limit: int | Non
     try:
         out = {}
         for finding in chosen:
-            evidence = evidence_for(source, finding)
+            evidence = evidence_for(source, finding, max_rows)
             if evidence is not None:
                 out[finding.fingerprint] = evidence.html()
         return out
@@ -388,7 +428,11 @@ def findings_table(head: list[str], rows: list[list[str]], findings: list[Findin
 
 
 def evidence_note(total: int, shown: int) -> str:
+    """The memo's note on findings whose original is not shown beside them."""
     if total <= shown:
         return ""
-    return f'<p class="xxgk-note">原文截图或摘录只列出前 {shown} 项问题（共 {total} 项涉及单元格）；其余问题的原文位置见“原文与位置”和附录。</p>'
+    return (
+        f'<p class="xxgk-note">原文截图或摘录列出了 {shown} 项错误和警告（共 {total} 项问题涉及单元格）；'
+        "其余问题的原文位置见“原文与位置”和附录，在审核应用中可逐项查看原文。</p>"
+    )
 

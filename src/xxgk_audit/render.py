@@ -450,9 +450,9 @@ def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> st
 def findings_evidence_table(ctx: MemoContext, findings: list[Finding], rows: list[list[str]]) -> str:
     """The findings table with the original (page region or printed rows) below each finding, for
     at most :data:`~xxgk_audit.evidence.MEMO_LIMIT` findings (errors first) so the memo stays short."""
-    from .evidence import MEMO_LIMIT, evidence_map, evidence_note, findings_table, finding_cells
+    from .evidence import MEMO_LIMIT, MEMO_ROWS, evidence_map, evidence_note, findings_table, finding_cells
 
-    shown = evidence_map(ctx.report, findings, limit=MEMO_LIMIT)
+    shown = evidence_map(ctx.report, findings, limit=MEMO_LIMIT, severities=("error", "warning"), max_rows=MEMO_ROWS)
     with_cells = sum(1 for f in findings if finding_cells(ctx.report, f))
     return findings_table(FINDING_HEAD, rows, findings, shown, "xxgk-findings") + evidence_note(with_cells, len(shown))
 

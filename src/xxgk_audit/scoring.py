@@ -158,7 +158,7 @@ def parse_sheet(text: str, where: str = "考评细则") -> Sheet:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f"第 {mark.line + 1} 行" if mark is not None else ""
+        at = f"第 {mark.line + 1} 行：" if mark is not None else ""
         raise SheetError(where, f"考评细则不是有效的 YAML（{at}{getattr(exc, 'problem', '') or exc}）") from None
     if not isinstance(data, dict):
         raise SheetError(where, "考评细则应为映射（name、indicators …），见示例 xxgk_audit/sheets/example-annual-report.yaml")
@@ -386,7 +386,7 @@ def _line(indicator: Indicator, unit: UnitInput) -> Line:
         if not OPS[condition.op](total, condition.value):
             return Line(indicator, indicator.points, indicator.points)
         occurrences = total if indicator.per == "unit" else 1
-        text = f"{'+'.join(condition.keys)} = {total:g}（{condition.op} {condition.value:g}）"
+        text = f"{'＋'.join(cell_label(k) for k in condition.keys)} = {total:g}（{condition.op} {condition.value:g}）"
         kept = _kept(indicator, occurrences)
         return Line(indicator, kept, kept, [Cost(text, "fact")])
     # publication
@@ -396,6 +396,17 @@ def _line(indicator: Indicator, unit: UnitInput) -> Line:
     text = PUBLICATION_STATUSES[unit.publication] + (f"（逾期 {unit.days_late} 天）" if unit.publication == "late" and unit.days_late else "")
     kept = _kept(indicator, occurrences)
     return Line(indicator, kept, kept, [Cost(text, "fact")])
+
+
+def cell_label(key: str) -> str:
+    """A cell key as an auditor reads it: 表四“行政复议”的“结果纠正”."""
+    from .layout import all_layouts
+    from .rules.structure import describe
+
+    for layout in all_layouts():
+        if key in layout.cells:
+            return describe(layout, key)
+    return key
 
 
 def score_all(sheet: Sheet, units: Iterable[UnitInput]) -> list[ScoreCard]:

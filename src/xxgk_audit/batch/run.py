@@ -111,8 +111,8 @@ def run_batch(
         writers.close()
         writers = None
         summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
-        summary.cells = cells.rows
         cells_files = cells.close()
+        summary.cells = cells.rows
         cells = None
         summary.outputs.update(cells_parquet=cells_files[0], cells_csv=cells_files[1])
         summary.outputs.update(summary.year.outputs)
