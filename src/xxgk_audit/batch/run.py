@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .discover import find_inputs
-from .cells import CellsWriter
-from .executors import Runner, parallelism
+from .cells import CellsSpool
+from .cells import convert as convert_cells
+from .cells import discard as discard_cells
+from .cells import publish as publish_cells
+from .executors import Runner, _InlineExecutor, parallelism
 from .hierarchy import declared_members
 from .overview_memo import export_overview
 from .plan import Plan, context_task, plan_batch
@@ -75,7 +78,7 @@ def run_batch(
     spool_dir = out / f".xxgk-spool-{os.getpid()}"
     runner = Runner(executor, jobs)
     writers: Writers | None = None
-    cells: CellsWriter | None = None
+    cells: CellsSpool | None = None
     year_work = YearWork(out, options)
     finished = False
     try:
@@ -98,10 +101,14 @@ def run_batch(
 
         # 3. audit and 4. write, in task order
         writers = Writers(out, plan.series, verdicts)
-        cells = CellsWriter(out)
+        cells = CellsSpool(spool_dir)
         failures: list[tuple[str, str]] = list(inputs.missing) + problems
         failures += [(r.path, r.error) for r in records if r.error is not None]
         _audit(runner, plan, records, summary, failures, (writers, cells, year_work), progress, debug)
+        spool = cells.close()
+        cells = None
+        runner.close()  # the workers' work is done: their memory is given back before the outputs are finished
+        summary.cells = convert_cells(spool, out, inline=isinstance(runner.executor, _InlineExecutor))
         for source, reason in failures:
             writers.unreadable(source, reason)
         summary.unreadable = failures
@@ -111,10 +118,7 @@ def run_batch(
         writers.close()
         writers = None
         summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
-        cells_files = cells.close()
-        summary.cells = cells.rows
-        cells = None
-        summary.outputs.update(cells_parquet=cells_files[0], cells_csv=cells_files[1])
+        summary.outputs.update(zip(("cells_parquet", "cells_csv"), publish_cells(out)))
         summary.outputs.update(summary.year.outputs)
         finished = True
     finally:
@@ -123,6 +127,8 @@ def run_batch(
             writers.abort()
         if cells is not None:
             cells.abort()
+        if not finished:
+            discard_cells(out)
         shutil.rmtree(spool_dir, ignore_errors=True)
 
     summary.elapsed = time.perf_counter() - started
@@ -192,9 +198,9 @@ def _take(result: dict[str, Any], summary: BatchSummary, failures: list, outputs
     for severity, n in result["counts"].items():
         summary.counts[severity] = summary.counts.get(severity, 0) + n
     verdicts = writers.report(result, result["prior"])
-    cells.add(result.get("cell_batch"))
+    cells.add(result)
     year_work.take(result, verdicts)
-    result.pop("cell_batch", None)
+    result.pop("cell_rows", None)
 
 
 def year_options(roster, dates, sheet, year: int | None) -> YearOptions:

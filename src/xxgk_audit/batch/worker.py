@@ -11,7 +11,7 @@ import pickle
 from typing import Any, Sequence
 
 from ..exitcodes import fail_line
-from .cells import cell_batch
+from .cells import cell_rows
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS
 
@@ -131,7 +131,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "findings": findings,
         **publication_fields(report, result.publication),
         "mtime": _mtime(report.source),
-        "cell_batch": cell_batch(report),
+        "cell_rows": cell_rows(report),
     }
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..publication import DateSidecar, Publication, kind_label
+from ..publication import DateSidecar, Publication
 from ..roster import CSV_COLUMNS as PUBLICATION_CSV_COLUMNS
 from ..roster import STATUS_LABELS, ReportFacts, Roster, RosterRow, roster_rows
 from ..scoring import Sheet, ScoredFinding, UnitInput, VERDICT_LABELS, details_frame, ranking_frame, score_all
@@ -50,10 +50,6 @@ class YearOptions:
     dates: DateSidecar | None = None
     sheet: Sheet | None = None
     year: int | None = None
-
-    @property
-    def active(self) -> bool:
-        return True  # follow-ups of versions and per-report publication run in every batch
 
 
 @dataclass
@@ -140,7 +136,7 @@ class YearWork:
             result.get("deadline"), used.get("date"), used.get("source"), used.get("url"), used.get("printed"), result.get("mtime") or 0.0,
         ))
         sheet = self.options.sheet
-        batch = result.get("cell_batch")
+        rows = result.get("cell_rows")
         if sheet is not None and result["year"] == self.year:
             conditions = [i.condition for i in sheet.indicators if i.condition.kind in ("findings", "reuse")]
             kept = []
@@ -148,12 +144,9 @@ class YearWork:
                 scored = ScoredFinding(finding["rule"], finding["group"], finding["severity"], finding["message"], finding["fingerprint"], _verdict(verdicts, finding["fingerprint"]), _float(finding.get("actual")))
                 if any(c.matches(scored) for c in conditions):
                     kept.append(scored)
-            self.scoring[result["source"]] = (kept, _cells(batch, sheet.cell_keys))
+            self.scoring[result["source"]] = (kept, _cells(rows, sheet.cell_keys))
         if result["index"] in self.versioned:
-            cells = {}
-            if batch is not None:
-                data = batch.select(["key", "value", "status"]).to_pydict()
-                cells = dict(zip(data["key"], zip(data["value"], data["status"])))
+            cells = dict(zip(rows["key"], zip(rows["value"], rows["status"]))) if rows else {}
             self.versions[result["index"]] = _Version(
                 result["index"], result["source"], result["sha256"], result["agency"], result["year"], used.get("date"), result.get("mtime") or 0.0,
                 result["findings"], {fp: v.verdict for fp, v in verdicts.items()}, cells,
@@ -246,20 +239,11 @@ def _float(value) -> float | None:
         return None
 
 
-def _cells(batch, keys: tuple[str, ...]) -> dict[str, float | None]:
-    if batch is None or not keys:
+def _cells(rows: dict | None, keys: tuple[str, ...]) -> dict[str, float | None]:
+    if not rows or not keys:
         return {}
-    import pyarrow.compute as pc
-
-    chosen = batch.filter(pc.is_in(batch.column("key"), value_set=_array(keys)))
-    data = chosen.select(["key", "value"]).to_pydict()
-    return dict(zip(data["key"], data["value"]))
-
-
-def _array(keys):
-    import pyarrow as pa
-
-    return pa.array(list(keys), pa.string())
+    wanted = set(keys)
+    return {k: v for k, v in zip(rows["key"], rows["value"]) if k in wanted}
 
 
 def unit_input(row: RosterRow, findings: list[ScoredFinding], cells: dict[str, float | None]) -> UnitInput:
