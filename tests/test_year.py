@@ -189,3 +189,16 @@ def test_the_year_defaults_to_the_newest_and_can_be_chosen(tmp_path):
     chosen = run_batch([folder], tmp_path / "b", progress=False, overview=False, roster=roster, year=2022, store=tmp_path / "s.sqlite")
     assert newest.year.year == 2023 and chosen.year.year == 2022
     assert read_csv(tmp_path / "b" / "publication.csv")[0]["sources"].endswith("r2022.html")
+
+
+def test_the_notice_command_shows_publication_and_scores(year, tmp_path):
+    import shutil
+
+    _, out, _, _, store = year
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    done = cli("notice", str(copy), store=store)
+    assert done.returncode == 0, done.stderr
+    html = (copy / "notice.html").read_text(encoding="utf-8")
+    assert "年度报告发布情况" in html and "考评得分排名" in html and "各单位得分明细" in html and MISSING[0] in html
+    assert "<script" not in html.lower()

@@ -430,10 +430,16 @@ def ranks(cards: list[ScoreCard]) -> list[int]:
 VERDICT_LABELS = {"confirmed": "确认问题", "pending": "待审核（暂计）", "fact": "事实"}
 
 
-def ranking_frame(sheet: Sheet, cards: list[ScoreCard]) -> "pd.DataFrame":
-    """scores.csv: one row per agency, ranked; per indicator the confirmed and provisional points."""
-    import pandas as pd
+DETAIL_COLUMNS = ["unit", "year", "indicator", "name", "points", "score", "provisional", "note", "cost", "verdict", "rule", "fingerprint"]
 
+
+def ranking_columns(sheet: Sheet) -> list[str]:
+    columns = ["rank", "unit", "kind", "year", "publication", "days_late", "on_roster", "score", "provisional", "pending", "total", "source", "sha256"]
+    return columns + [c for i in sheet.indicators for c in (i.id, f"{i.id}.provisional")]
+
+
+def ranking_rows(sheet: Sheet, cards: list[ScoreCard]) -> list[dict]:
+    """scores.csv: one row per agency, ranked; per indicator the confirmed and provisional points."""
     rows = []
     for rank, card in zip(ranks(cards), cards):
         unit = card.unit
@@ -443,19 +449,15 @@ def ranking_frame(sheet: Sheet, cards: list[ScoreCard]) -> "pd.DataFrame":
             "total": sheet.total, "source": unit.source, "sha256": unit.sha256,
         }
         for line in card.lines:
-            row[f"{line.indicator.id}"] = line.confirmed
+            row[line.indicator.id] = line.confirmed
             row[f"{line.indicator.id}.provisional"] = line.provisional
         rows.append(row)
-    columns = ["rank", "unit", "kind", "year", "publication", "days_late", "on_roster", "score", "provisional", "pending", "total", "source", "sha256"]
-    columns += [c for i in sheet.indicators for c in (i.id, f"{i.id}.provisional")]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
-def details_frame(cards: list[ScoreCard]) -> "pd.DataFrame":
+def details_rows(cards: list[ScoreCard]) -> list[dict]:
     """scorecards.csv: one row per agency × indicator × what cost points (a row with no cost for an
     indicator that kept its points)."""
-    import pandas as pd
-
     rows = []
     for card in cards:
         for line in card.lines:
@@ -467,7 +469,19 @@ def details_frame(cards: list[ScoreCard]) -> "pd.DataFrame":
                 rows.append(base | {"cost": "", "verdict": "", "rule": "", "fingerprint": ""})
             for cost in line.costs:
                 rows.append(base | {"cost": cost.text, "verdict": cost.verdict, "rule": cost.rule, "fingerprint": cost.fingerprint})
-    return pd.DataFrame(rows, columns=["unit", "year", "indicator", "name", "points", "score", "provisional", "note", "cost", "verdict", "rule", "fingerprint"])
+    return rows
+
+
+def ranking_frame(sheet: Sheet, cards: list[ScoreCard]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(ranking_rows(sheet, cards), columns=ranking_columns(sheet))
+
+
+def details_frame(cards: list[ScoreCard]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(details_rows(cards), columns=DETAIL_COLUMNS)
 
 
 def fmt(value: float) -> str:

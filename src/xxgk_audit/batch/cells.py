@@ -8,13 +8,15 @@ where it was printed (``location`` 第3页 / 第58行, ``line``, ``page``), the 
 labels as printed (``printed_row_label``, ``printed_column_label``) and the parser's ``note``.
 The values are those of ``check --format json`` (``cells``) for the same file.
 
-Each worker turns a parsed report into plain columns (:func:`cell_rows`: the audit workers never
-load Arrow, so they stay small); the batch's main process appends them to a JSON-lines spool as
-results arrive (:class:`CellsSpool`). When the audit is done and its workers are gone, a process
-of its own (:func:`convert`) turns the spool, a row group at a time, into Arrow arrays — the
-official labels looked up by key in C — and streams them into the Parquet file and the CSV (UTF-8
-with BOM, for Excel) through Arrow's C++ writers (:func:`write_cells`); it ends before the
-overview's Jupyter kernel starts, so Arrow's memory never adds to the others'.
+How, for ten thousand reports and two million cells: each audit worker encodes a parsed report's
+cells as one JSON line — the report's fields and one list per column (:func:`cell_line`; the
+workers never load Arrow, so they stay small, and a string crosses the process boundary at the
+cost of a copy). The batch's main process only appends the lines to a spool (:class:`CellsSpool`).
+When the audit is done and its workers are gone, a process of its own (:func:`convert`) reads the
+spool with Arrow's streaming JSON reader, flattens the lists, looks the official labels up by key
+and writes the Parquet file and the CSV (UTF-8 with BOM, for Excel), all in Arrow's C++, a block
+at a time (:func:`write_cells`); it ends before the overview's Jupyter kernel starts, so Arrow's
+memory never adds to the others'.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ COLUMNS = (
     "source", "sha256", "agency", "year", "template", "table", "key", "row_label", "column_label", "label",
     "value", "status", "location", "line", "page", "raw", "printed_row_label", "printed_column_label", "note",
 )
-ROW_GROUP = 65_536
 OUTPUTS = ("cells.parquet", "cells.csv")
+REPORT_FIELDS = ("source", "sha256", "agency", "year", "template", "layout")
+CELL_FIELDS = ("key", "value", "status", "line", "page", "raw", "printed_row_label", "printed_column_label", "note")
+BLOCK = 16 << 20  # bytes of the spool parsed at a time
+ROW_GROUP = 262_144
 
 
 @cache
@@ -45,7 +50,16 @@ def schema():
     ])
 
 
-WORKER_COLUMNS = ("key", "value", "status", "location", "line", "page", "raw", "printed_row_label", "printed_column_label", "note")
+@cache
+def _spool_schema():
+    import pyarrow as pa
+
+    text = pa.string()
+    lists = {"value": pa.list_(pa.float64()), "line": pa.list_(pa.int32()), "page": pa.list_(pa.int32())}
+    return pa.schema(
+        [(name, pa.int32() if name == "year" else text) for name in REPORT_FIELDS]
+        + [(name, lists.get(name, pa.list_(text))) for name in CELL_FIELDS]
+    )
 
 
 @cache
@@ -68,31 +82,42 @@ def _labels():
     return pa.array(lookup), pa.array(tables), pa.array(rows), pa.array(columns), pa.array(labels)
 
 
-def cell_rows(report) -> dict[str, list] | None:
-    """The cells of one parsed report as plain columns (worker side: no Arrow in the workers, whose
-    memory stays small), or None when no table was read."""
+# -- the audit workers -----------------------------------------------------------------------------
+
+def cell_line(report) -> str | None:
+    """The cells of one parsed report as one JSON line (worker side), or None when no table was read."""
     if not report.cells or report.layout is None:
         return None
-    out: dict[str, list] = {name: [] for name in WORKER_COLUMNS}
-    key, value, status, location, line, page, raw, row, column, note = (out[name].append for name in WORKER_COLUMNS)
-    for k, cell in report.cells.items():
-        source = cell.source
-        key(k)
-        value(None if cell.value is None else float(cell.value))
-        status(cell.status)
-        note(cell.note)
-        if source is None:
-            location(None), line(None), page(None), raw(None), row(None), column(None)
-        else:
-            location(source.where), line(source.line), page(source.page), raw(source.text), row(source.row_label), column(source.column_label)
-    out["layout"] = report.layout.id
-    return out
+    cells = list(report.cells.values())
+    sources = [c.source for c in cells]
+    data = {
+        "source": report.source, "sha256": report.sha256, "agency": report.agency, "year": report.year,
+        "template": report.template, "layout": report.layout.id,
+        "key": [c.key for c in cells],
+        "value": [None if c.value is None else float(c.value) for c in cells],
+        "status": [c.status for c in cells],
+        "line": [s.line if s is not None else None for s in sources],
+        "page": [s.page if s is not None else None for s in sources],
+        "raw": [s.text if s is not None else None for s in sources],
+        "printed_row_label": [s.row_label if s is not None else None for s in sources],
+        "printed_column_label": [s.column_label if s is not None else None for s in sources],
+        "note": [c.note for c in cells],
+    }
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
+
+def cells_of_line(line: str | None) -> dict[str, tuple]:
+    """key -> (value, status) from a :func:`cell_line` (for the batch's follow-ups and scores)."""
+    if not line:
+        return {}
+    data = json.loads(line)
+    return dict(zip(data["key"], zip(data["value"], data["status"])))
+
+
+# -- the main process ------------------------------------------------------------------------------
 
 class CellsSpool:
-    """The batch's main process: each audited report's cells, appended as one JSON line to a spool
-    file as results arrive (no Arrow here, so the main process stays small while the Jupyter kernel
-    makes the overview); :func:`write_cells` turns the spool into the outputs."""
+    """The cell lines of the audited reports, appended to ``cells.jsonl`` in the spool folder."""
 
     def __init__(self, spool_dir: str | os.PathLike):
         self.path = Path(spool_dir) / "cells.jsonl"
@@ -100,12 +125,11 @@ class CellsSpool:
         self.reports = 0
 
     def add(self, result: dict) -> None:
-        rows = result.get("cell_rows")
-        if not rows:
-            return
-        head = [result["source"], result["sha256"], result["agency"], result["year"], result["template"], rows["layout"]]
-        self._file.write(json.dumps([head, [rows[name] for name in WORKER_COLUMNS]], ensure_ascii=False, allow_nan=False) + "\n")
-        self.reports += 1
+        line = result.get("cell_line")
+        if line:
+            self._file.write(line)
+            self._file.write("\n")
+            self.reports += 1
 
     def close(self) -> str:
         self._file.close()
@@ -115,27 +139,10 @@ class CellsSpool:
         self._file.close()
 
 
-def write_cells(spool: str, out_dir: str) -> int:
-    """cells.parquet.part and cells.csv.part from a spool of :class:`CellsSpool` (run by a worker of
-    the batch, whose memory is given back afterwards); returns the number of rows. The caller puts
-    them in place with the other outputs (:func:`publish`), or removes them (:func:`discard`)."""
-    writer = CellsWriter(Path(out_dir))
-    try:
-        with open(spool, encoding="utf-8") as handle:
-            for line in handle:
-                head, columns = json.loads(line)
-                writer.add_rows(head, dict(zip(WORKER_COLUMNS, columns)))
-        writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.rows
-
-
 def convert(spool: str, out_dir: Path, inline: bool = False) -> int:
     """:func:`write_cells` in a process of its own (started after the audit workers are gone, ended
-    before the overview's kernel starts: Arrow's memory never adds to theirs), or in this process
-    (``inline``: a batch that runs in one process). Returns the number of rows."""
+    before the overview's kernel starts), or in this process (``inline``: a batch that runs in one
+    process). Returns the number of rows."""
     import subprocess
     import sys
 
@@ -151,6 +158,74 @@ def convert(spool: str, out_dir: Path, inline: bool = False) -> int:
     return int(done.stdout.strip().splitlines()[-1])
 
 
+def write_cells(spool: str, out_dir: str) -> int:
+    """cells.parquet.part and cells.csv.part from the spool; returns the number of rows. The caller
+    puts them in place with the other outputs (:func:`publish`), or removes them (:func:`discard`)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.json as pajson
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    rows = 0
+    parquet = pq.ParquetWriter(os.fspath(out / "cells.parquet.part"), schema(), compression="zstd")
+    handle = open(out / "cells.csv.part", "wb")
+    try:
+        handle.write(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+        writer = pacsv.CSVWriter(handle, schema(), write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+        if os.path.getsize(spool):
+            reader = pajson.open_json(
+                spool,
+                read_options=pajson.ReadOptions(block_size=BLOCK, use_threads=True),
+                parse_options=pajson.ParseOptions(explicit_schema=_spool_schema(), unexpected_field_behavior="error"),
+            )
+            for batch in reader:
+                table = _flat(batch)
+                parquet.write_table(table, row_group_size=ROW_GROUP)
+                writer.write_table(_neutralised(table))
+                rows += table.num_rows
+        writer.close()
+    except BaseException:
+        parquet.close()
+        handle.close()
+        discard(out)
+        raise
+    parquet.close()
+    handle.close()
+    return rows
+
+
+def _flat(batch):
+    """One row per cell from a batch of report lines: the lists flattened, the report's fields
+    repeated, the official labels looked up, the location spelled out."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    owner = pc.list_parent_indices(batch.column("key"))
+
+    def per_report(name: str):
+        return batch.column(name).take(owner)
+
+    def flat(name: str):
+        return pc.list_flatten(batch.column(name))
+
+    keys, line, page = flat("key"), flat("line"), flat("page")
+    lookup, tables, row_labels, column_labels, labels = _labels()
+    positions = pc.index_in(pc.binary_join_element_wise(per_report("layout"), keys, ":"), value_set=lookup)
+    text = pa.string()
+    location = pc.if_else(
+        pc.is_valid(page),
+        pc.binary_join_element_wise("第", pc.cast(page, text), "页", ""),
+        pc.binary_join_element_wise("第", pc.cast(line, text), "行", ""),
+    )
+    arrays = [
+        per_report("source"), per_report("sha256"), per_report("agency"), per_report("year"), per_report("template"),
+        tables.take(positions), keys, row_labels.take(positions), column_labels.take(positions), labels.take(positions),
+        flat("value"), flat("status"), location, line, page,
+        flat("raw"), flat("printed_row_label"), flat("printed_column_label"), flat("note"),
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema())
+
+
 def publish(out_dir: Path) -> list[Path]:
     """The written ``*.part`` files in place."""
     written = []
@@ -163,90 +238,6 @@ def publish(out_dir: Path) -> list[Path]:
 def discard(out_dir: Path) -> None:
     for name in OUTPUTS:
         Path(out_dir, f"{name}.part").unlink(missing_ok=True)
-
-
-class CellsWriter:
-    """cells.parquet and cells.csv (``*.part`` until :meth:`close`): the plain columns of each
-    report are gathered until a row group is full, then turned into Arrow arrays at once and written
-    by Arrow's C++ writers."""
-
-    def __init__(self, out_dir: Path):
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-
-        self.out_dir = Path(out_dir)
-        self.rows = 0
-        self._columns: dict[str, list] = {name: [] for name in WORKER_COLUMNS}
-        self._reports: list[tuple] = []  # (source, sha256, agency, year, template, layout, rows)
-        self._pending = 0
-        self._parquet = pq.ParquetWriter(os.fspath(self.out_dir / "cells.parquet.part"), schema(), compression="zstd")
-        self._csv_file = open(self.out_dir / "cells.csv.part", "wb")
-        self._csv_file.write(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
-        self._csv = pacsv.CSVWriter(self._csv_file, schema(), write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
-
-    def add_rows(self, head: list, rows: dict[str, list]) -> None:
-        """One report: ``head`` = (source, sha256, agency, year, template, layout), its columns."""
-        n = len(rows["key"])
-        for name in WORKER_COLUMNS:
-            self._columns[name].extend(rows[name])
-        self._reports.append((*head, n))
-        self._pending += n
-        if self._pending >= ROW_GROUP:
-            self._flush()
-
-    def _table(self):
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        reports = self._reports
-        index = pa.array(np.repeat(np.arange(len(reports)), [r[6] for r in reports]))
-
-        def per_report(position: int, kind):
-            return pa.array([r[position] for r in reports], kind).take(index)
-
-        columns = self._columns
-        keys = pa.array(columns["key"], pa.string())
-        lookup, tables, row_labels, column_labels, labels = _labels()
-        positions = pc.index_in(pc.binary_join_element_wise(per_report(5, pa.string()), keys, ":"), value_set=lookup)
-        text = pa.string()
-        arrays = [
-            per_report(0, text), per_report(1, text), per_report(2, text), per_report(3, pa.int32()), per_report(4, text),
-            tables.take(positions), keys, row_labels.take(positions), column_labels.take(positions), labels.take(positions),
-            pa.array(columns["value"], pa.float64()), pa.array(columns["status"], text), pa.array(columns["location"], text),
-            pa.array(columns["line"], pa.int32()), pa.array(columns["page"], pa.int32()), pa.array(columns["raw"], text),
-            pa.array(columns["printed_row_label"], text), pa.array(columns["printed_column_label"], text), pa.array(columns["note"], text),
-        ]
-        return pa.Table.from_arrays(arrays, schema=schema())
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        table = self._table()
-        self._parquet.write_table(table, row_group_size=ROW_GROUP)
-        self._csv.write_table(_neutralised(table))
-        self.rows += table.num_rows
-        self._columns = {name: [] for name in WORKER_COLUMNS}
-        self._reports, self._pending = [], 0
-
-    def finish(self) -> None:
-        """The last row group written and the ``*.part`` files closed."""
-        self._flush()
-        self._parquet.close()
-        self._csv.close()
-        self._csv_file.close()
-
-    def close(self) -> list[Path]:
-        self.finish()
-        return publish(self.out_dir)
-
-    def abort(self) -> None:
-        for close in (self._parquet.close, self._csv.close, self._csv_file.close):
-            try:
-                close()
-            except Exception:  # noqa: BLE001 - already broken: only the part files are removed
-                pass
-        discard(self.out_dir)
 
 
 _TEXT_COLUMNS = ("source", "agency", "raw", "printed_row_label", "printed_column_label", "note")

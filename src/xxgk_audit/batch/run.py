@@ -171,11 +171,12 @@ def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: 
 
 def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers, progress: bool, debug: bool) -> None:
     """The audit pass: each task's results written as they arrive."""
+    cell_keys = writers[2].cell_keys
     n_reports = sum(len([i for i in task if i.report]) for task in plan.tasks)
     with _bar(progress, n_reports, "审核报告") as bar:
-        for task, results, exc in runner.run(audit_chunk, plan.tasks, debug):
+        for task, results, exc in runner.run(audit_chunk, plan.tasks, debug, cell_keys):
             if exc is not None:
-                results = _retry(runner, task, debug)
+                results = _retry(runner, task, debug, cell_keys)
             for result in results:
                 _take(result, summary, failures, writers, records, plan)
             bar.update(len([i for i in task if i.report]))
@@ -200,7 +201,7 @@ def _take(result: dict[str, Any], summary: BatchSummary, failures: list, outputs
     verdicts = writers.report(result, result["prior"])
     cells.add(result)
     year_work.take(result, verdicts)
-    result.pop("cell_rows", None)
+    result.pop("cell_line", None)
 
 
 def year_options(roster, dates, sheet, year: int | None) -> YearOptions:
@@ -228,7 +229,7 @@ def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, de
     return records
 
 
-def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, Any]]:
+def _retry(runner: Runner, task: list[WorkItem], debug: bool, cell_keys=()) -> list[dict[str, Any]]:
     """A task whose worker failed: each of its reports again on its own (with its context)."""
     by_index = {item.index: item for item in task}
     results = []
@@ -236,7 +237,7 @@ def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, 
         if not item.report:
             continue
         try:
-            results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug).result() if r["index"] == item.index]
+            results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug, cell_keys).result() if r["index"] == item.index]
         except Exception as again:  # noqa: BLE001 - this file brings the worker down
             results.append(failed_result(item, f"处理该文件时审核进程意外终止（{type(again).__name__}: {again}）"))
     return results

@@ -141,7 +141,7 @@ def _rescore(folder: Path, findings_csv: Path):
     import pandas as pd
 
     from ..rules import REGISTRY
-    from ..scoring import details_frame, ranking_frame
+    from ..scoring import details_rows, ranking_rows
     from .yearly import rescore
 
     frame = pd.read_csv(findings_csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -151,7 +151,7 @@ def _rescore(folder: Path, findings_csv: Path):
     if scored is None:
         return None
     sheet, cards = scored
-    return sheet, ranking_frame(sheet, cards), details_frame(cards)
+    return sheet, ranking_rows(sheet, cards), details_rows(cards)
 
 
 def _by_report(rows: Iterable[dict]) -> Iterator[list[dict]]:

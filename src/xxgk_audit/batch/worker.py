@@ -11,7 +11,7 @@ import pickle
 from typing import Any, Sequence
 
 from ..exitcodes import fail_line
-from .cells import cell_rows
+from .cells import cell_line
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS
 
@@ -39,10 +39,11 @@ def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, d
     return records
 
 
-def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str, Any]]:
+def audit_chunk(items: Sequence[WorkItem], debug: bool = False, cell_keys: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Audit pass: parse and audit each item in order, priors and members from earlier items.
 
     Worker side; never raises for a bad file: it becomes a result with status ``unreadable``.
+    ``cell_keys``: cells a scoring sheet reads, returned as ``sheet_cells``.
     """
     from ..engine import audit
 
@@ -62,7 +63,7 @@ def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str
                 members = []  # a member could not be read: the sum would be wrong, HIERARCHY-SUM stays off
             try:
                 result = audit(report, [prior] if prior is not None else None, members=members, publication=item.publication)
-                out.append(_compact(item, result, prior, len(members)))
+                out.append(_compact(item, result, prior, len(members), cell_keys))
             except Exception as exc:  # noqa: BLE001
                 out.append(failed_result(item, _reason(item.path, exc, debug)))
         if item.keep and report is not None:
@@ -105,7 +106,7 @@ def _load(item: WorkItem):
     return load_report(item.path)
 
 
-def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
+def _compact(item: WorkItem, result, prior, members: int, cell_keys: Sequence[str] = ()) -> dict[str, Any]:
     """One audited report as plain data: its summary, key cells and findings (the parent adds the verdicts)."""
     report = result.report
     counts = result.counts
@@ -128,10 +129,11 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "prior": prior.source if prior is not None else None,
         "members": members,
         "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
+        "sheet_cells": {key: report.value(key) for key in cell_keys if key in report.cells},
         "findings": findings,
         **publication_fields(report, result.publication),
         "mtime": _mtime(report.source),
-        "cell_rows": cell_rows(report),
+        "cell_line": cell_line(report),
     }
 
 

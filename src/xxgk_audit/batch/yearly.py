@@ -35,7 +35,8 @@ from typing import Any
 from ..publication import DateSidecar, Publication
 from ..roster import CSV_COLUMNS as PUBLICATION_CSV_COLUMNS
 from ..roster import STATUS_LABELS, ReportFacts, Roster, RosterRow, roster_rows
-from ..scoring import Sheet, ScoredFinding, UnitInput, VERDICT_LABELS, details_frame, ranking_frame, score_all
+from .cells import cells_of_line
+from ..scoring import DETAIL_COLUMNS, Sheet, ScoredFinding, UnitInput, VERDICT_LABELS, details_rows, ranking_columns, ranking_rows, score_all
 
 FOLLOWUP_COLUMNS = [
     "agency", "year", "old_source", "new_source", "old_sha256", "new_sha256", "status", "status_label", "rule", "severity",
@@ -80,6 +81,7 @@ class YearWork:
     def __init__(self, out_dir: Path, options: YearOptions):
         self.out = Path(out_dir)
         self.options = options
+        self.cell_keys = options.sheet.cell_keys if options.sheet is not None else ()  # the cells the sheet reads
         self.year: int | None = options.year
         self.facts: list[ReportFacts] = []
         self.scoring: dict[str, tuple[list[ScoredFinding], dict[str, float | None]]] = {}
@@ -136,7 +138,6 @@ class YearWork:
             result.get("deadline"), used.get("date"), used.get("source"), used.get("url"), used.get("printed"), result.get("mtime") or 0.0,
         ))
         sheet = self.options.sheet
-        rows = result.get("cell_rows")
         if sheet is not None and result["year"] == self.year:
             conditions = [i.condition for i in sheet.indicators if i.condition.kind in ("findings", "reuse")]
             kept = []
@@ -144,9 +145,9 @@ class YearWork:
                 scored = ScoredFinding(finding["rule"], finding["group"], finding["severity"], finding["message"], finding["fingerprint"], _verdict(verdicts, finding["fingerprint"]), _float(finding.get("actual")))
                 if any(c.matches(scored) for c in conditions):
                     kept.append(scored)
-            self.scoring[result["source"]] = (kept, _cells(rows, sheet.cell_keys))
+            self.scoring[result["source"]] = (kept, dict(result.get("sheet_cells") or {}))
         if result["index"] in self.versioned:
-            cells = dict(zip(rows["key"], zip(rows["value"], rows["status"]))) if rows else {}
+            cells = cells_of_line(result.get("cell_line"))
             self.versions[result["index"]] = _Version(
                 result["index"], result["source"], result["sha256"], result["agency"], result["year"], used.get("date"), result.get("mtime") or 0.0,
                 result["findings"], {fp: v.verdict for fp, v in verdicts.items()}, cells,
@@ -165,7 +166,7 @@ class YearWork:
             sheet = self.options.sheet
             units = [unit_input(row, *self.scoring.get(row.sources[0] if row.sources else "", ([], {}))) for row in rows]
             cards = score_all(sheet, units)
-            ranking, details = ranking_frame(sheet, cards), details_frame(cards)
+            ranking, details = ranking_rows(sheet, cards), details_rows(cards)
             done.outputs.update(write_scores(self.out, sheet, ranking, details))
             score_sheets(workbook, sheet, ranking, details)
             done.scored = len(cards)
@@ -239,13 +240,6 @@ def _float(value) -> float | None:
         return None
 
 
-def _cells(rows: dict | None, keys: tuple[str, ...]) -> dict[str, float | None]:
-    if not rows or not keys:
-        return {}
-    wanted = set(keys)
-    return {k: v for k, v in zip(rows["key"], rows["value"]) if k in wanted}
-
-
 def unit_input(row: RosterRow, findings: list[ScoredFinding], cells: dict[str, float | None]) -> UnitInput:
     return UnitInput(
         row.unit, row.key, row.kind_label, row.year, row.sources[0] if row.sources else None, None,
@@ -287,12 +281,12 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:
     return path
 
 
-def write_scores(out: Path, sheet: Sheet, ranking, details) -> dict[str, Path]:
+def write_scores(out: Path, sheet: Sheet, ranking: list[dict], details: list[dict]) -> dict[str, Path]:
     """scores.csv, scorecards.csv and sheet.yaml (the sheet used, for recomputing)."""
     written = {}
-    for name, frame in (("scores_csv", ranking), ("scorecards_csv", details)):
+    for name, columns, rows in (("scores_csv", ranking_columns(sheet), ranking), ("scorecards_csv", DETAIL_COLUMNS, details)):
         path = out / f"{name[:-4]}.csv"
-        _write_csv(path, list(frame.columns), frame.to_dict("records"))
+        _write_csv(path, columns, rows)
         written[name] = path
     target = out / SHEET_FILE
     part = target.with_name(target.name + ".part")
@@ -317,14 +311,14 @@ def _publication_sheet(workbook, rows: list[RosterRow]) -> None:
     workbook.table_sheet("发布情况", PUBLICATION_HEADER, values, [_STATUS_FILLS[r.status] for r in rows])
 
 
-def score_sheets(workbook, sheet: Sheet, ranking, details) -> None:
+def score_sheets(workbook, sheet: Sheet, ranking: list[dict], details: list[dict]) -> None:
     """评分排名 (one row per agency) and 评分明细 (what cost each point) in findings.xlsx."""
     header = [("排名", 6), ("单位", 32), ("类型", 10), ("年度", 7), ("发布情况", 10), ("确认得分", 10), ("暂计得分（含待审核）", 14), ("待审核问题", 10)]
     header += [(f"{i.name}（{i.points:g}）", 14) for i in sheet.indicators]
     header += [("报告文件", 50)]
     labels = {**STATUS_LABELS, "published": "已发布"}
     rows = []
-    for data in ranking.to_dict("records"):
+    for data in ranking:
         rows.append([
             data["rank"], data["unit"], data["kind"], _plain(data["year"]), labels.get(data["publication"], data["publication"]), data["score"], data["provisional"], data["pending"],
             *(_points(data[i.id], data[f"{i.id}.provisional"]) for i in sheet.indicators), _plain(data["source"]),
@@ -332,10 +326,10 @@ def score_sheets(workbook, sheet: Sheet, ranking, details) -> None:
     workbook.table_sheet("评分排名", header, rows)
     detail_header = [("单位", 32), ("年度", 7), ("指标", 24), ("分值", 7), ("确认得分", 9), ("暂计得分", 9), ("扣分原因", 70), ("审核意见", 14), ("规则", 20), ("说明", 30)]
     detail_rows = [
-        [d.unit, _plain(d.year), d.name, d.points, d.score, d.provisional, d.cost, VERDICT_LABELS.get(d.verdict, d.verdict), d.rule, d.note]
-        for d in details.itertuples(index=False)
+        [d["unit"], _plain(d["year"]), d["name"], d["points"], d["score"], d["provisional"], d["cost"], VERDICT_LABELS.get(d["verdict"], d["verdict"]), d["rule"], d["note"]]
+        for d in details
     ]
-    fills = [{"confirmed": "error", "pending": "warning", "fact": "info"}.get(d.verdict) for d in details.itertuples(index=False)]
+    fills = [{"confirmed": "error", "pending": "warning", "fact": "info"}.get(d["verdict"]) for d in details]
     workbook.table_sheet("评分明细", detail_header, detail_rows, fills, fill_column=7)
 
 
