@@ -13,7 +13,7 @@ cells as one JSON line — the report's fields and one list per column (:func:`c
 workers never load Arrow, so they stay small, and a string crosses the process boundary at the
 cost of a copy). The batch's main process only appends the lines to a spool (:class:`CellsSpool`).
 When the audit is done and its workers are gone, a process of its own (:func:`convert`) reads the
-spool with Arrow's streaming JSON reader, flattens the lists, looks the official labels up by key
+spool a few hundred lines at a time with Arrow's JSON reader, flattens the lists, looks the official labels up by key
 and writes the Parquet file and the CSV (UTF-8 with BOM, for Excel), all in Arrow's C++, a block
 at a time (:func:`write_cells`); it ends before the overview's Jupyter kernel starts, so Arrow's
 memory never adds to the others'.
@@ -33,7 +33,7 @@ COLUMNS = (
 OUTPUTS = ("cells.parquet", "cells.csv")
 REPORT_FIELDS = ("source", "sha256", "agency", "year", "template", "layout")
 CELL_FIELDS = ("key", "value", "status", "line", "page", "raw", "printed_row_label", "printed_column_label", "note")
-BLOCK = 16 << 20  # bytes of the spool parsed at a time
+CHUNK = 200  # reports (spool lines) parsed at a time: about 40,000 rows
 ROW_GROUP = 262_144
 
 
@@ -161,6 +161,9 @@ def convert(spool: str, out_dir: Path, inline: bool = False) -> int:
 def write_cells(spool: str, out_dir: str) -> int:
     """cells.parquet.part and cells.csv.part from the spool; returns the number of rows. The caller
     puts them in place with the other outputs (:func:`publish`), or removes them (:func:`discard`)."""
+    import io
+    from itertools import islice
+
     import pyarrow.csv as pacsv
     import pyarrow.json as pajson
     import pyarrow.parquet as pq
@@ -169,20 +172,21 @@ def write_cells(spool: str, out_dir: str) -> int:
     rows = 0
     parquet = pq.ParquetWriter(os.fspath(out / "cells.parquet.part"), schema(), compression="zstd")
     handle = open(out / "cells.csv.part", "wb")
+    options = {
+        "read_options": pajson.ReadOptions(use_threads=False, block_size=64 << 20),
+        "parse_options": pajson.ParseOptions(explicit_schema=_spool_schema(), unexpected_field_behavior="error"),
+    }
     try:
         handle.write(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
         writer = pacsv.CSVWriter(handle, schema(), write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
-        if os.path.getsize(spool):
-            reader = pajson.open_json(
-                spool,
-                read_options=pajson.ReadOptions(block_size=BLOCK, use_threads=True),
-                parse_options=pajson.ParseOptions(explicit_schema=_spool_schema(), unexpected_field_behavior="error"),
-            )
-            for batch in reader:
-                table = _flat(batch)
-                parquet.write_table(table, row_group_size=ROW_GROUP)
-                writer.write_table(_neutralised(table))
-                rows += table.num_rows
+        with open(spool, "rb") as lines:
+            # a few hundred lines at a time (Arrow's streaming reader reads ahead far more)
+            while chunk := list(islice(lines, CHUNK)):
+                for batch in pajson.read_json(io.BytesIO(b"".join(chunk)), **options).to_batches():
+                    table = _flat(batch)
+                    parquet.write_table(table, row_group_size=ROW_GROUP)
+                    writer.write_table(_neutralised(table))
+                    rows += table.num_rows
         writer.close()
     except BaseException:
         parquet.close()

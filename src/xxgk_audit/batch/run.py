@@ -108,6 +108,8 @@ def run_batch(
         spool = cells.close()
         cells = None
         runner.close()  # the workers' work is done: their memory is given back before the outputs are finished
+        if progress:
+            print("正在写出 cells.parquet、cells.csv …", file=sys.stderr, flush=True)
         summary.cells = convert_cells(spool, out, inline=isinstance(runner.executor, _InlineExecutor))
         for source, reason in failures:
             writers.unreadable(source, reason)
@@ -134,10 +136,26 @@ def run_batch(
     summary.elapsed = time.perf_counter() - started
     summary.outputs["batch"] = write_batch_json(out, summary, runner.executor, jobs)
     if overview:
+        del records, plan, inputs, year_work, writers, cells
+        _give_back_memory()  # the overview's kernel runs beside this process
         _overview(summary, progress, debug)
         summary.elapsed = time.perf_counter() - started
         write_batch_json(out, summary, runner.executor, jobs)
     return summary
+
+
+def _give_back_memory() -> None:
+    """Free what the audit pass left and hand it back to the system (glibc), so that this process
+    is small while the overview's Jupyter kernel runs beside it."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by this process
+        pass
 
 
 def _verdicts(store, summary: BatchSummary) -> BatchVerdicts:
