@@ -115,3 +115,17 @@ def test_the_dataset_notebook_runs_and_draws_svg_with_text(tmp_path):
     assert "“无法提供”占办理结果的比例" in svgs[1]
     text = json.dumps([o.get("data", {}).get("text/html", "") + o.get("text", "") for o in outputs], ensure_ascii=False)
     assert "复议纠错率" in text and "份报告" in text and "t3.new.total" in text
+
+
+def test_a_failed_dataset_is_reported_and_the_other_outputs_stand(tmp_path, monkeypatch):
+    from xxgk_audit.batch import cells
+
+    def broken(spool, out_dir):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(cells, "write_cells", broken)
+    write(make_report("2021", 1, variety=False), "txt", tmp_path / "in")
+    out = tmp_path / "out"
+    summary = run_batch([tmp_path / "in"], out, progress=False, overview=False, store=tmp_path / "none.sqlite")
+    assert summary.exit_status == 2 and "磁盘已满" in summary.cells_error
+    assert (out / "findings.csv").is_file() and not (out / "cells.parquet").exists() and not list(out.glob("*.part"))

@@ -12,7 +12,7 @@ How, for ten thousand reports and two million cells: each audit worker encodes a
 cells as one JSON line — the report's fields and one list per column (:func:`cell_line`; the
 workers never load Arrow, so they stay small, and a string crosses the process boundary at the
 cost of a copy). The batch's main process only appends the lines to a spool (:class:`CellsSpool`).
-When the audit is done and its workers are gone, a process of its own (:func:`convert`) reads the
+When the audit is done and its workers are gone, a process of its own (:class:`Conversion`) reads the
 spool a few hundred lines at a time with Arrow's JSON reader, flattens the lists, looks the official labels up by key
 and writes the Parquet file and the CSV (UTF-8 with BOM, for Excel), all in Arrow's C++, a block
 at a time (:func:`write_cells`); it ends before the overview's Jupyter kernel starts, so Arrow's
@@ -139,23 +139,42 @@ class CellsSpool:
         self._file.close()
 
 
-def convert(spool: str, out_dir: Path, inline: bool = False) -> int:
-    """:func:`write_cells` in a process of its own (started after the audit workers are gone, ended
-    before the overview's kernel starts), or in this process (``inline``: a batch that runs in one
-    process). Returns the number of rows."""
-    import subprocess
-    import sys
+class Conversion:
+    """:func:`write_cells` in a process of its own, started when the audit workers are gone and
+    running while the main process finishes the other outputs (ended before the overview's kernel
+    starts: Arrow's memory never adds to theirs); or in this process (``inline``: a batch that runs
+    in one process). :meth:`result` waits and returns the number of rows."""
 
-    if inline:
-        return write_cells(spool, os.fspath(out_dir))
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from xxgk_audit.batch.cells import write_cells; print(write_cells(sys.argv[1], sys.argv[2]))", spool, os.fspath(out_dir)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace",
-    )
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines()
-        raise RuntimeError(f"cells.parquet 未能写出（{lines[-1] if lines else done.returncode}）")
-    return int(done.stdout.strip().splitlines()[-1])
+    def __init__(self, spool: str, out_dir: Path, inline: bool = False):
+        import subprocess
+        import sys
+
+        self.rows: int | None = None
+        self.process = None
+        self.inline = (spool, os.fspath(out_dir)) if inline else None
+        if inline:
+            return
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from xxgk_audit.batch.cells import write_cells; print(write_cells(sys.argv[1], sys.argv[2]))", spool, os.fspath(out_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+        )
+
+    def result(self) -> int:
+        if self.rows is None and self.inline is not None:
+            self.rows = write_cells(*self.inline)
+        if self.rows is None:
+            stdout, stderr = self.process.communicate()
+            if self.process.returncode != 0:
+                lines = stderr.strip().splitlines()
+                raise RuntimeError(f"cells.parquet 未能写出（{lines[-1] if lines else self.process.returncode}）")
+            self.rows = int(stdout.strip().splitlines()[-1])
+        return self.rows
+
+    def stop(self) -> None:
+        """After an error or Ctrl-C: end the process (its ``*.part`` files are removed by the caller)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
 
 
 def write_cells(spool: str, out_dir: str) -> int:

@@ -29,6 +29,8 @@ def cmd_batch(args) -> int:
         print(f"{source}: {reason}", file=sys.stderr)
     for note in summary.notes:
         print(f"说明：{note}", file=sys.stderr)
+    if summary.cells_error:
+        print(f"{summary.out_dir / 'cells.parquet'}: 未能写出单元格数据集（{summary.cells_error}）", file=sys.stderr)
     if summary.overview_error:
         print(f"{summary.out_dir / 'overview.html'}: 未能生成总览备忘录（{summary.overview_error}）", file=sys.stderr)
     if summary.nothing_found:

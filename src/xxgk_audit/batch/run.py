@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .discover import find_inputs
-from .cells import CellsSpool
-from .cells import convert as convert_cells
+from .cells import CellsSpool, Conversion
 from .cells import discard as discard_cells
 from .cells import publish as publish_cells
 from .executors import Runner, _InlineExecutor, parallelism
@@ -79,6 +78,7 @@ def run_batch(
     runner = Runner(executor, jobs)
     writers: Writers | None = None
     cells: CellsSpool | None = None
+    conversion: Conversion | None = None
     year_work = YearWork(out, options)
     finished = False
     try:
@@ -109,8 +109,8 @@ def run_batch(
         cells = None
         runner.close()  # the workers' work is done: their memory is given back before the outputs are finished
         if progress:
-            print("正在写出 cells.parquet、cells.csv …", file=sys.stderr, flush=True)
-        summary.cells = convert_cells(spool, out, inline=isinstance(runner.executor, _InlineExecutor))
+            print("正在写出 cells.parquet、cells.csv 和汇总表 …", file=sys.stderr, flush=True)
+        conversion = Conversion(spool, out, inline=isinstance(runner.executor, _InlineExecutor))  # beside the rest
         for source, reason in failures:
             writers.unreadable(source, reason)
         summary.unreadable = failures
@@ -120,7 +120,12 @@ def run_batch(
         writers.close()
         writers = None
         summary.outputs.update(findings_csv=out / "findings.csv", findings_xlsx=out / "findings.xlsx", reports_csv=out / "reports.csv")
-        summary.outputs.update(zip(("cells_parquet", "cells_csv"), publish_cells(out)))
+        try:
+            summary.cells = conversion.result()
+            summary.outputs.update(zip(("cells_parquet", "cells_csv"), publish_cells(out)))
+        except Exception as exc:  # noqa: BLE001 - the other outputs stand; reported, exit status 2
+            discard_cells(out)
+            summary.cells_error = f"{type(exc).__name__}: {str(exc).strip()[-300:]}"
         summary.outputs.update(summary.year.outputs)
         finished = True
     finally:
@@ -129,6 +134,8 @@ def run_batch(
             writers.abort()
         if cells is not None:
             cells.abort()
+        if conversion is not None and not finished:
+            conversion.stop()
         if not finished:
             discard_cells(out)
         shutil.rmtree(spool_dir, ignore_errors=True)
@@ -136,7 +143,7 @@ def run_batch(
     summary.elapsed = time.perf_counter() - started
     summary.outputs["batch"] = write_batch_json(out, summary, runner.executor, jobs)
     if overview:
-        del records, plan, inputs, year_work, writers, cells
+        del records, plan, inputs, year_work, writers, cells, conversion
         _give_back_memory()  # the overview's kernel runs beside this process
         _overview(summary, progress, debug)
         summary.elapsed = time.perf_counter() - started

@@ -31,6 +31,7 @@ class BatchSummary:
     store_error: str | None = None  # ``<file>: <reason>`` when it could not be read
     year: object = None  # the year's work (roster, scores, follow-ups): a yearly.YearResult
     cells: int = 0  # rows of cells.parquet
+    cells_error: str | None = None  # why cells.parquet could not be written (exit status 2)
 
     @property
     def nothing_found(self) -> bool:
@@ -38,7 +39,7 @@ class BatchSummary:
 
     @property
     def exit_status(self) -> int:
-        if self.unreadable or self.overview_error or self.nothing_found or self.store_error:
+        if self.unreadable or self.overview_error or self.nothing_found or self.store_error or self.cells_error:
             return EXIT_UNREADABLE
         return EXIT_ERRORS if self.open_errors else EXIT_OK
 
@@ -79,6 +80,7 @@ def write_batch_json(out: Path, summary: BatchSummary, executor, jobs: int) -> P
         "store_error": summary.store_error,
         "open_errors": summary.open_errors,
         "cells": summary.cells,
+        "cells_error": summary.cells_error,
         **_year_json(summary.year),
     }
     target = out / "batch.json"
