@@ -456,11 +456,13 @@ def ranking_rows(sheet: Sheet, cards: list[ScoreCard]) -> list[dict]:
 
 
 def details_rows(cards: list[ScoreCard]) -> list[dict]:
-    """scorecards.csv: one row per agency × indicator × what cost points (a row with no cost for an
-    indicator that kept its points)."""
+    """scorecards.csv: one row per agency × indicator that lost points (or was not scored) × what
+    cost them; an indicator that kept all its points has no row (scores.csv has every indicator)."""
     rows = []
     for card in cards:
         for line in card.lines:
+            if not line.costs and not line.note:
+                continue
             base = {
                 "unit": card.unit.unit, "year": card.unit.year, "indicator": line.indicator.id, "name": line.indicator.name,
                 "points": line.indicator.points, "score": line.confirmed, "provisional": line.provisional, "note": line.note,
