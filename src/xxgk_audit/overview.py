@@ -510,7 +510,7 @@ def show_year(overview: BatchOverview) -> None:
         display(html_table(publication, max_rows=200, caption="发布日期以采集记录的首次发现日期为准，没有采集记录时取报告所载日期；完整名单见 publication.csv 和 findings.xlsx 的“发布情况”。"))
     if scores is not None:
         display(Markdown("**考评得分排名**（“确认得分”只扣经审核确认的问题，“暂计得分”另扣待审核的问题）"))
-        display(html_table(scores, max_rows=200, caption="各单位的扣分原因见 scorecards.csv 和 findings.xlsx 的“评分明细”。"))
+        display(html_table(scores, max_rows=200, caption="各单位的扣分原因见 scorecards.csv 和通报（notice.html）。"))
     if followups is not None:
         display(Markdown("**整改复核（同一单位同一年度的多个版本）**"))
         display(html_table(followups, max_rows=100, caption="逐项结果见 followup.csv 和 findings.xlsx 的“整改复核”。"))

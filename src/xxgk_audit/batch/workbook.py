@@ -128,7 +128,7 @@ class FindingsWorkbook:
                 os.remove(out)
 
     def table_sheet(self, title: str, header: list[tuple[str, int]], rows, fills: list[str | None] | None = None, fill_column: int = 0) -> None:
-        """A further sheet written at once (发布情况, 评分排名, 评分明细, 整改复核): ``header`` as
+        """A further sheet written at once (发布情况, 评分排名, 整改复核): ``header`` as
         [(label, width)], ``rows`` of plain values; ``fills``: a fill key (see ``_FILLS``) per row for
         the cell at ``fill_column``."""
         sheet = self._sheet(title, header)

@@ -13,7 +13,7 @@
    ``scores.csv`` and ``scorecards.csv`` (a score card per agency, ranked), ``followup.csv`` (each
    finding of an older version followed into the newer one) and ``sheet.yaml`` (the sheet used, so
    that the 通报 and the batch review recompute the scores after verdicts change), and adds the
-   sheets 发布情况, 评分排名, 评分明细 and 整改复核 to findings.xlsx.
+   sheets 发布情况, 评分排名 and 整改复核 to findings.xlsx.
 
 Versions of one agency's report of one year are ordered by their publication date (the date the
 audit used: a crawler's or the printed one), then by the file's modification time; each version is
@@ -36,7 +36,7 @@ from ..publication import DateSidecar, Publication
 from ..roster import CSV_COLUMNS as PUBLICATION_CSV_COLUMNS
 from ..roster import STATUS_LABELS, ReportFacts, Roster, RosterRow, roster_rows
 from .cells import cells_of_line
-from ..scoring import DETAIL_COLUMNS, Sheet, ScoredFinding, UnitInput, VERDICT_LABELS, details_rows, ranking_columns, ranking_rows, score_all
+from ..scoring import DETAIL_COLUMNS, Sheet, ScoredFinding, UnitInput, details_rows, ranking_columns, ranking_rows, score_all
 
 FOLLOWUP_COLUMNS = [
     "agency", "year", "old_source", "new_source", "old_sha256", "new_sha256", "status", "status_label", "rule", "severity",
@@ -311,8 +311,9 @@ def _publication_sheet(workbook, rows: list[RosterRow]) -> None:
     workbook.table_sheet("发布情况", PUBLICATION_HEADER, values, [_STATUS_FILLS[r.status] for r in rows])
 
 
-def score_sheets(workbook, sheet: Sheet, ranking: list[dict], details: list[dict]) -> None:
-    """评分排名 (one row per agency) and 评分明细 (what cost each point) in findings.xlsx."""
+def score_sheets(workbook, sheet: Sheet, ranking: list[dict], details: list[dict] = ()) -> None:
+    """评分排名 in findings.xlsx: one row per agency, each indicator's points (what cost them is in
+    scorecards.csv, the 通报 and the overview)."""
     header = [("排名", 6), ("单位", 32), ("类型", 10), ("年度", 7), ("发布情况", 10), ("确认得分", 10), ("暂计得分（含待审核）", 14), ("待审核问题", 10)]
     header += [(f"{i.name}（{i.points:g}）", 14) for i in sheet.indicators]
     header += [("报告文件", 50)]
@@ -324,13 +325,6 @@ def score_sheets(workbook, sheet: Sheet, ranking: list[dict], details: list[dict
             *(_points(data[i.id], data[f"{i.id}.provisional"]) for i in sheet.indicators), _plain(data["source"]),
         ])
     workbook.table_sheet("评分排名", header, rows)
-    detail_header = [("单位", 32), ("年度", 7), ("指标", 24), ("分值", 7), ("确认得分", 9), ("暂计得分", 9), ("扣分原因", 70), ("审核意见", 14), ("规则", 20), ("说明", 30)]
-    detail_rows = [
-        [d["unit"], _plain(d["year"]), d["name"], d["points"], d["score"], d["provisional"], d["cost"], VERDICT_LABELS.get(d["verdict"], d["verdict"]), d["rule"], d["note"]]
-        for d in details
-    ]
-    fills = [{"confirmed": "error", "pending": "warning", "fact": "info"}.get(d["verdict"]) for d in details]
-    workbook.table_sheet("评分明细", detail_header, detail_rows, fills, fill_column=7)
 
 
 def _points(confirmed: float, provisional: float) -> str | float:
