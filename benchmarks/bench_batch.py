@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_batch.py [--reports 10000] [--jobs 2] [--sizes 2500,5000]
                                                [--mix txt:40,md:15,html:25,docx:12,pdf:8] [--keep DIR]
+                                               [--plain]
 
 Generates ``--reports`` reports with the test generator (tests/synth: consistent tables, realistic
 narrative, both layouts, every tenth with an injected arithmetic error; two consecutive years per
@@ -10,6 +11,11 @@ agency so that the batch pairs them) in the formats of ``--mix`` (percent), then
 and on all of them. For each run it prints the wall time, reports per second, the CPU time (user +
 system of the batch and all its processes, as last sampled) and the peak resident memory of the
 whole process tree (sampled every 50 ms: the batch, its workers and the overview kernel).
+
+The batch runs as a supervising office runs it: with a roster of the agencies of the newest year
+(``--roster``: every agency of the batch, plus 2 % that published nothing), a crawler's record of
+first-seen dates for half of the files (``--dates``) and the example scoring sheet (``--sheet``); it
+writes cells.parquet and cells.csv as always. ``--plain`` runs without roster, dates and sheet.
 
 Targets: 10,000 reports in under 60 s with --jobs 2; peak memory under 500 MB; memory flat as the
 count grows (peak at the largest size at most 1.25× the peak at the smallest). Generation is not
@@ -102,8 +108,23 @@ def subset(folder: Path, count: int, target: Path) -> Path:
     return target
 
 
-def run(folder: Path, out: Path, jobs: int) -> dict:
-    command = [str(Path(sys.executable).with_name("xxgk-audit")), "batch", str(folder), "--out-dir", str(out), "--jobs", str(jobs)]
+def side_files(folder: Path, target: Path) -> list[str]:
+    """A roster of the newest year's agencies (and a few that published nothing) and a crawler's
+    record of first-seen dates for every other file: the ``batch`` options for them."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    numbers = sorted({int(p.stem.split("_")[1]) // 2 for p in files})
+    roster = target / "roster.csv"
+    extra = max(1, len(numbers) // 50)
+    rows = [f"{_agency(n)},政府部门" for n in numbers] + [f"{_agency(100000 + n)},政府部门" for n in range(extra)]
+    roster.write_text("单位,类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    dates = target / "dates.csv"
+    lines = [f"{p},http://example.gov.cn/{p.stem},{2024 + int(p.stem.split('_')[0]) - 2023}-01-{10 + k % 20:02d}" for k, p in enumerate(files) if k % 2]
+    dates.write_text("file,url,first_seen\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return ["--roster", str(roster), "--dates", str(dates), "--sheet", "example-annual-report"]
+
+
+def run(folder: Path, out: Path, jobs: int, extra: list[str] = ()) -> dict:
+    command = [str(Path(sys.executable).with_name("xxgk-audit")), "batch", str(folder), "--out-dir", str(out), "--jobs", str(jobs), *extra]
     started = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stop, seen = threading.Event(), {}
@@ -114,8 +135,18 @@ def run(folder: Path, out: Path, jobs: int) -> dict:
     stop.set()
     sampler.join()
     seen["exit"] = process.returncode
-    seen["last_line"] = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    lines = [line for line in stderr.strip().splitlines() if line.startswith("完成")]
+    seen["last_line"] = lines[-1] if lines else (stderr.strip().splitlines() or [""])[-1]
+    parquet = out / "cells.parquet"
+    seen["cells"] = (parquet.stat().st_size, _rows(parquet)) if parquet.is_file() else None
+    seen["scored"] = sum(1 for _ in open(out / "scores.csv", encoding="utf-8-sig")) - 1 if (out / "scores.csv").is_file() else 0
     return seen
+
+
+def _rows(parquet: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(parquet).metadata.num_rows
 
 
 def verdict(ok: bool) -> str:
@@ -129,6 +160,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2500,5000", help="smaller counts, run first, for the memory growth")
     parser.add_argument("--mix", default="txt:40,md:15,html:25,docx:12,pdf:8")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--plain", action="store_true", help="without roster, dates and scoring sheet")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s and int(s) < args.reports} | {args.reports})
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,10 +173,14 @@ def main() -> None:
         results = {}
         for size in sizes:
             source = folder if size == args.reports else subset(folder, size, Path(tmp) / f"first-{size}")
-            results[size] = seen = run(source, Path(tmp) / f"out-{size}", args.jobs)
+            side = Path(tmp) / f"side-{size}"
+            side.mkdir()
+            extra = [] if args.plain else side_files(source, side)
+            results[size] = seen = run(source, Path(tmp) / f"out-{size}", args.jobs, extra)
+            cells = f", cells.parquet {seen['cells'][1]} rows {seen['cells'][0] / 2**20:.0f} MB" if seen["cells"] else ""
             print(
-                f"{size:6d} reports, --jobs {args.jobs}: wall {seen['wall']:6.1f} s, {size / seen['wall']:6.0f} reports/s, "
-                f"CPU ≥ {seen['cpu']:6.1f} s, peak RSS {seen['peak'] / 2**20:5.0f} MB, exit {seen['exit']}  ({seen['last_line']})"
+                f"{size:6d} reports, --jobs {args.jobs}{'' if args.plain else ' with roster, dates, sheet'}: wall {seen['wall']:6.1f} s, {size / seen['wall']:6.0f} reports/s, "
+                f"CPU ≥ {seen['cpu']:6.1f} s, peak RSS {seen['peak'] / 2**20:5.0f} MB, exit {seen['exit']}{cells}, {seen['scored']} agencies scored  ({seen['last_line']})"
             )
     largest, smallest = results[sizes[-1]], results[sizes[0]]
     growth = largest["peak"] / smallest["peak"]

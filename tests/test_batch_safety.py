@@ -181,7 +181,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
     victim.write_text("keep me")
     os.symlink(victim, out / "reports.csv.part")  # a link planted where an older version wrote
     run_batch([folder], out, progress=False, overview=False)
-    assert sorted(p.name for p in out.iterdir()) == [".xxgk-batch.lock", "batch.json", "findings.csv", "findings.xlsx", "reports.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".xxgk-batch.lock", "batch.json", "cells.csv", "cells.parquet", "findings.csv", "findings.xlsx", "reports.csv"]
     assert victim.read_text() == "keep me"
 
 

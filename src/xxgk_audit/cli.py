@@ -1,4 +1,4 @@
-"""Command line: ``xxgk-audit check | memo | review | batch | notice | lab`` (../shared/spec/interface.md).
+"""Command line: ``xxgk-audit check | memo | review | batch | followup | notice | lab | app`` (../shared/spec/interface.md).
 
 Exit status: 0 no error finding (an error the auditor marked 不是问题 does not count); 1 at least
 one error finding not dismissed; 2 a usage error, an input or a review store that cannot be read
@@ -272,8 +272,33 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out-dir", default="reports", metavar="DIR", help="输出文件夹（默认 reports/）")
     batch.add_argument("--jobs", type=int, default=1, metavar="N", help="并行审核的进程数（默认 1：在本进程中审核）")
     batch.add_argument("--store", metavar="FILE", help=STORE_HELP + "；只读")
+    batch.add_argument("--roster", metavar="FILE", help="名单（CSV 或 XLSX，列：单位、类型，可选 网址、期限）：列出已发布、未发布、逾期、日期不明的单位")
+    batch.add_argument("--dates", metavar="FILE", help="采集记录（CSV 或 XLSX：文件、网址、首次发现日期）：发布日期以首次发现日期为准")
+    batch.add_argument("--sheet", metavar="FILE", help="考评细则（YAML）：按细则为各单位评分；默认不评分（示例：--sheet example-annual-report）")
+    batch.add_argument("--year", type=int, metavar="YEAR", help="名单与评分针对的报告年度（默认：本批报告中最新的年度）")
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch.set_defaults(func=_lazy("xxgk_audit.batch", "cmd_batch"))
+
+    followup = _subcommand(
+        sub,
+        "followup",
+        summary="整改复核：比较已审核的报告与更正后的新版本，记录销号，生成复核备忘录",
+        description="整改复核：原报告中经审核确认的问题和尚未审核的问题，在新版本中是已整改、未整改还是有变化，并列出新版本新出现的问题；"
+        "复核结果（含销号）记入审核意见数据库，复核备忘录写入输出目录。",
+        example="  xxgk-audit followup 原报告.pdf 更正后.pdf --auditor 张三",
+        exit_status="退出状态：0 原有问题均已整改且没有新的“错误”级问题；1 尚有未整改、有变化的问题或新的错误；2 参数错误、报告或审核意见数据库无法读取。",
+    )
+    followup.add_argument("old", metavar="OLD", help="原报告（已审核的版本）")
+    followup.add_argument("new", metavar="NEW", help="新报告（更正后重新发布的版本）")
+    _prior(followup)
+    followup.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    followup.add_argument("--out-dir", default="reports", metavar="DIR", help="复核备忘录输出目录（默认 reports/）")
+    followup.add_argument("--store", metavar="FILE", help=STORE_HELP)
+    followup.add_argument("--auditor", default="", metavar="NAME", help="复核人姓名（记入复核记录和备忘录签名栏）")
+    followup.add_argument("--dry-run", action="store_true", help="只比较，不记入审核意见数据库")
+    followup.add_argument("--no-memo", action="store_true", help="不生成复核备忘录")
+    followup.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    followup.set_defaults(func=_lazy("xxgk_audit.followup", "cmd_followup"))
 
     notice = _subcommand(
         sub,

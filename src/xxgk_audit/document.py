@@ -53,6 +53,7 @@ class CellText:
     row_no: int | None = None
     col_no: int | None = None
     ocr: OcrBox | None = None  # read by OCR from a scanned page: the box, text and confidence
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the cell's box on its page (x0, top, x1, bottom; points from the top left)
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .findings import SEVERITIES, Finding
+from .publication import Publication, effective
 from .report import Report
 from .rules import REGISTRY, AuditContext, EquationCheck
 from .rules.registry import GROUPS
@@ -20,6 +21,7 @@ class AuditResult:
     report: Report
     findings: list[Finding]
     checks: list[EquationCheck] = field(default_factory=list)
+    publication: Publication | None = None  # the publication date the audit used, with its source
 
     @property
     def counts(self) -> dict[str, int]:
@@ -81,20 +83,25 @@ def audit(
     *,
     members: Iterable[Report] = (),
     severities: dict[str, str] | None = None,
+    publication: Publication | None = None,
 ) -> AuditResult:
     """Apply every rule to ``report``.
 
     ``prior``: earlier reports of the same agency (cross-year rules); ``members``: the reports a
-    region's summary report covers, where a batch declares it; ``severities``: re-graded rules.
+    region's summary report covers, where a batch declares it; ``severities``: re-graded rules;
+    ``publication``: what a batch knows of the report's publication (a crawler's first-seen date,
+    the roster's kind of body and deadline: :mod:`xxgk_audit.publication`), which DEADLINE uses
+    instead of the printed date.
     """
     if isinstance(prior, Report):
         prior = [prior]
-    context = AuditContext(report, list(prior or []), list(members), dict(severities or {}))
+    used = effective(report.published, publication)
+    context = AuditContext(report, list(prior or []), list(members), dict(severities or {}), publication=used)
     findings: list[Finding] = []
     for rule in REGISTRY.values():
         findings.extend(rule.check(context))
     findings.sort(key=_order)
-    return AuditResult(report, findings, context.checks)
+    return AuditResult(report, findings, context.checks, used)
 
 
 def tool_info() -> dict[str, str]:

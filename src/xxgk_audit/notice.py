@@ -41,6 +41,9 @@ class NoticeData:
     confirmed: "pd.DataFrame"  # confirmed findings, with the agency ``unit`` (display name) and ``unit_key``
     ranking: "pd.DataFrame"  # one row per agency of the batch
     rules: "pd.DataFrame"  # confirmed findings per rule
+    publication: "pd.DataFrame | None" = None  # publication.csv: the roster's statuses (batch --roster)
+    sheet: object = None  # the scoring sheet (batch --sheet), with ``cards`` recomputed with the current verdicts
+    cards: list | None = None
 
     @property
     def folder(self) -> Path:
@@ -103,7 +106,14 @@ def load_notice(report_dir, store=None) -> NoticeData:
     )
     order = _rule_order()
     rules = rules.assign(_o=rules["rule"].map(lambda r: order.get(r, len(order)))).sort_values(["_o", "severity"]).drop(columns="_o").reset_index(drop=True)
-    return NoticeData(batch, confirmed, ranking, rules)
+    publication = None
+    if (batch.folder / "publication.csv").is_file():
+        publication = pd.read_csv(batch.folder / "publication.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    from .batch.yearly import rescore
+
+    scored = rescore(batch.folder, batch.frame)
+    sheet, cards = scored if scored is not None else (None, None)
+    return NoticeData(batch, confirmed, ranking, rules, publication, sheet, cards)
 
 
 def _rule_order() -> dict[str, int]:
@@ -193,6 +203,84 @@ def agencies_html(data: NoticeData) -> str:
     return "".join(parts)
 
 
+PUBLICATION_NOTES = {
+    "missing": "未发布：本批中没有找到该单位本年度的年度报告",
+    "late": "逾期：发布日期晚于法定期限（部门1月31日、本级政府3月31日，条例第四十九条）或名单给出的期限",
+    "undated": "日期不明：找到了报告，但采集记录和报告本身都没有发布日期",
+}
+
+
+def publication_html(data: NoticeData) -> str:
+    """The roster's agencies that have not published, published late, or without a date."""
+    frame = data.publication
+    if frame is None:
+        return ""
+    counts = frame["status"].value_counts()
+    parts = ["<p>" + esc("；".join(f"{label} {int(counts.get(status, 0))} 个" for status, label in (("published", "已发布"), ("late", "逾期"), ("undated", "日期不明"), ("missing", "未发布"), ("extra", "不在名单")))) + "。</p>"]
+    for status in ("missing", "late", "undated"):
+        rows = frame[frame["status"] == status]
+        if rows.empty:
+            continue
+        parts.append(f"<h3>{esc(PUBLICATION_NOTES[status])}（{len(rows)} 个）</h3>")
+        body = [
+            [_num(i), esc(r.unit), esc(r.kind_label), esc(r.deadline), esc(r.published), esc(r.date_source_label), _num(r.days_late) if r.days_late else "<td></td>", esc(r.report_url or r.roster_url)]
+            for i, r in enumerate(rows.itertuples(), 1)
+        ]
+        parts.append(_table(["序号", "单位", "类型", "期限", "发布日期", "日期来源", "逾期天数", "网址"], body, "xxgk-notice-publication"))
+    return '<section class="xxgk-section" id="xxgk-notice-publication"><h2>年度报告发布情况</h2>' + "".join(parts) + "</section>"
+
+
+def scores_html(data: NoticeData, limit: int = 300) -> str:
+    """The ranking by the scoring sheet: confirmed score, provisional score beside it."""
+    if data.cards is None:
+        return ""
+    from .scoring import fmt, ranks
+
+    sheet = data.sheet
+    example = '<p class="xxgk-note xxgk-example-sheet">本次评分使用的是示例考评细则，仅供参考。</p>' if sheet.example else ""
+    note = (
+        f'<p class="xxgk-note">按《{esc(sheet.name)}》评分，满分 {esc(fmt(sheet.total))} 分。“确认得分”只扣经审核确认的问题；'
+        "“暂计得分”另扣尚待审核的问题，仅供参考，审核后可能变化；经审核“不是问题”的不扣分。发布情况和表格数字按事实计分。</p>"
+    )
+    head = ["排名", "单位", "确认得分", "暂计得分", "待审核问题"] + [f"{i.name}（{fmt(i.points)}）" for i in sheet.indicators]
+    rows = []
+    for rank, card in list(zip(ranks(data.cards), data.cards))[:limit]:
+        cells = [_num(rank), esc(card.unit.unit) + ("" if card.unit.on_roster else ' <span class="xxgk-note">（不在名单）</span>'), _num(fmt(card.confirmed)), _num(fmt(card.provisional)), _num(card.pending)]
+        for line in card.lines:
+            text = fmt(line.confirmed) + (f"（暂计 {fmt(line.provisional)}）" if line.provisional != line.confirmed else "")
+            cells.append(_num(text))
+        rows.append(cells)
+    more = f'<p class="xxgk-note">共 {len(data.cards)} 个单位，只列出前 {limit} 名。</p>' if len(data.cards) > limit else ""
+    return '<section class="xxgk-section" id="xxgk-notice-scores"><h2>考评得分排名</h2>' + example + note + _table(head, rows, "xxgk-notice-scores") + more + "</section>"
+
+
+def scorecards_html(data: NoticeData, limit: int = 200) -> str:
+    """Per agency that lost points: each indicator, its points, and what cost them."""
+    if data.cards is None:
+        return ""
+    from .scoring import VERDICT_LABELS, fmt
+
+    parts = []
+    lost = [c for c in data.cards if c.provisional < data.sheet.total]
+    for card in lost[:limit]:
+        parts.append(f'<h3 class="xxgk-notice-unit">{esc(card.unit.unit)}：确认得分 {esc(fmt(card.confirmed))}，暂计得分 {esc(fmt(card.provisional))}</h3>')
+        rows = []
+        for line in card.lines:
+            if line.provisional == line.indicator.points and line.confirmed == line.indicator.points and not line.note:
+                continue
+            costs = "".join(
+                f'<div>{badge(VERDICT_LABELS.get(c.verdict, c.verdict), "xxgk-v-" + ("confirmed" if c.verdict == "confirmed" else "pending" if c.verdict == "pending" else "dismissed"))} '
+                + (f'<span class="xxgk-rule">{esc(c.rule)}</span> ' if c.rule else "") + f"{esc(c.text)}</div>"
+                for c in line.costs
+            ) or esc(line.note)
+            rows.append([esc(line.indicator.name), _num(fmt(line.indicator.points)), _num(fmt(line.confirmed)), _num(fmt(line.provisional)), costs])
+        parts.append(_table(["指标", "分值", "确认得分", "暂计得分", "扣分原因（问题及其审核意见）"], rows, "xxgk-notice-scorecard"))
+    if not parts:
+        parts.append("<p>各单位均未扣分。</p>")
+    more = f'<p class="xxgk-note">另有 {len(lost) - limit} 个单位扣分，见 scorecards.csv。</p>' if len(lost) > limit else ""
+    return '<section class="xxgk-section" id="xxgk-notice-scorecards"><h2>各单位得分明细</h2>' + "".join(parts) + more + "</section>"
+
+
 def memo_meta(data: NoticeData) -> dict:
     reports = data.batch.reports
     facts = [
@@ -213,7 +301,17 @@ def show_notice(report_dir="reports", store=None) -> NoticeData:
     show_meta(data)
     for title, fragment in (("", summary_html(data)), ("一、各单位排名", ranking_html(data)), ("二、各规则确认的问题", rules_html(data)), ("三、各单位经审核确认的问题", agencies_html(data))):
         display(HTML((f'<section class="xxgk-section"><h2>{esc(title)}</h2>' if title else "<section>") + fragment + "</section>"))
+    show_year(data)
     return data
+
+
+def show_year(data: NoticeData) -> None:
+    """发布情况 (with a roster), 考评得分排名 and 各单位得分明细 (with a sheet), where the batch has them."""
+    from IPython.display import HTML, display
+
+    for fragment in (publication_html(data), scores_html(data), scorecards_html(data)):
+        if fragment:
+            display(HTML(fragment))
 
 
 def show_meta(data: NoticeData) -> None:
@@ -260,4 +358,4 @@ def cmd_notice(args) -> int:
     return EXIT_OK
 
 
-__all__ = ["NoticeData", "load_notice", "show_notice", "export_notice", "cmd_notice", "summary_html", "ranking_html", "rules_html", "agencies_html"]
+__all__ = ["NoticeData", "load_notice", "show_notice", "export_notice", "cmd_notice", "summary_html", "ranking_html", "rules_html", "agencies_html", "publication_html", "scores_html", "scorecards_html", "show_year"]

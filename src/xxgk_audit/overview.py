@@ -504,7 +504,96 @@ def show_memo_meta(overview: BatchOverview) -> None:
     display({MEMO_META_MIME: data, "text/markdown": f"**{data['title']}** — " + "；".join(f"{k}：{v}" for k, v in data["facts"])}, raw=True)
 
 
+# -- the year's work: publication (--roster), scores (--sheet), follow-ups of versions ---------------------
+
+def _read_side(overview: BatchOverview, name: str) -> "pd.DataFrame | None":
+    import pandas as pd
+
+    path = overview.folder / name
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def publication_table(overview: BatchOverview) -> "pd.DataFrame | None":
+    """The roster's statuses (publication.csv), worst first; None without a roster."""
+    frame = _read_side(overview, "publication.csv")
+    if frame is None:
+        return None
+    columns = {"status_label": "发布情况", "unit": "单位", "kind_label": "类型", "deadline": "期限", "published": "发布日期", "date_source_label": "日期来源", "days_late": "逾期天数", "versions": "版本数"}
+    return frame[list(columns)].rename(columns=columns)
+
+
+def publication_counts(overview: BatchOverview) -> "pd.DataFrame | None":
+    import pandas as pd
+
+    frame = _read_side(overview, "publication.csv")
+    if frame is None:
+        return None
+    counts = frame["status_label"].value_counts()
+    order = ["已发布", "逾期", "日期不明", "未发布", "不在名单"]
+    return pd.DataFrame({"发布情况": order, "单位数": [int(counts.get(label, 0)) for label in order]})
+
+
+def score_table(overview: BatchOverview) -> "pd.DataFrame | None":
+    """The ranking of scores.csv (confirmed and provisional scores, each indicator); None unscored."""
+    frame = _read_side(overview, "scores.csv")
+    if frame is None:
+        return None
+    from .scoring import parse_sheet
+
+    names = {}
+    sheet_file = overview.folder / "sheet.yaml"
+    if sheet_file.is_file():
+        sheet = parse_sheet(sheet_file.read_text(encoding="utf-8"), str(sheet_file))
+        names = {i.id: f"{i.name}（{i.points:g}）" for i in sheet.indicators}
+    labels = {"published": "已发布", "late": "逾期", "undated": "日期不明", "missing": "未发布"}
+    out = frame[["rank", "unit", "score", "provisional", "pending"]].rename(columns={"rank": "排名", "unit": "单位", "score": "确认得分", "provisional": "暂计得分", "pending": "待审核问题"})
+    out.insert(2, "发布情况", frame["publication"].map(lambda v: labels.get(v, v)))
+    for ident, name in names.items():
+        if ident in frame.columns:
+            out[name] = [c if c == p else f"{c}（暂计 {p}）" for c, p in zip(frame[ident], frame[f"{ident}.provisional"])]
+    return out
+
+
+def followup_table(overview: BatchOverview) -> "pd.DataFrame | None":
+    """Per agency with several versions of a report: the follow-up counts (followup.csv)."""
+    import pandas as pd
+
+    frame = _read_side(overview, "followup.csv")
+    if frame is None or frame.empty:
+        return None
+    counts = frame.groupby(["agency", "year", "old_source", "new_source", "status_label"]).size().unstack(fill_value=0)
+    for label in ("已整改", "未整改", "有变化", "新问题"):
+        if label not in counts.columns:
+            counts[label] = 0
+    counts = counts[["已整改", "未整改", "有变化", "新问题"]].reset_index()
+    counts["old_source"] = counts["old_source"].map(os.path.basename)
+    counts["new_source"] = counts["new_source"].map(os.path.basename)
+    return pd.DataFrame(counts).rename(columns={"agency": "单位", "year": "年度", "old_source": "原报告", "new_source": "新报告"})
+
+
+def show_year(overview: BatchOverview) -> None:
+    """Section 八 of the overview: publication (with a roster), scores (with a sheet), follow-ups."""
+    from IPython.display import Markdown, display
+
+    publication, scores, followups = publication_table(overview), score_table(overview), followup_table(overview)
+    if publication is None and scores is None and followups is None:
+        display(Markdown("本批未提供名单和考评细则，也没有同一单位同一年度的多个版本。"))
+    if publication is not None:
+        display(Markdown("**年度报告发布情况**"))
+        display(html_table(publication_counts(overview)))
+        display(html_table(publication, max_rows=200, caption="发布日期以采集记录的首次发现日期为准，没有采集记录时取报告所载日期；完整名单见 publication.csv 和 findings.xlsx 的“发布情况”。"))
+    if scores is not None:
+        display(Markdown("**考评得分排名**（“确认得分”只扣经审核确认的问题，“暂计得分”另扣待审核的问题）"))
+        display(html_table(scores, max_rows=200, caption="各单位的扣分原因见 scorecards.csv 和通报（notice.html）。"))
+    if followups is not None:
+        display(Markdown("**整改复核（同一单位同一年度的多个版本）**"))
+        display(html_table(followups, max_rows=100, caption="逐项结果见 followup.csv 和 findings.xlsx 的“整改复核”。"))
+
+
 __all__ = [
+    "show_year", "publication_table", "publication_counts", "score_table", "followup_table",
     "BatchOverview", "NotABatchFolder", "load_overview", "resolve_folder", "rule_chart", "agency_rule_matrix", "heatmap",
     "year_series", "series_chart", "status_counts", "review_counts", "report_table", "rule_table", "break_table", "pair_table",
     "hierarchy_table", "html_table", "memo_meta", "show_memo_meta", "notes_html", "png", "svg",

@@ -112,6 +112,7 @@ class MemoContext:
     auditor: str = ""
     date: str = ""
     appendix: bool = False  # the provenance of every cell, after the signature block
+    evidence: bool = True  # the original beside each finding (xxgk_audit.evidence)
 
     def __post_init__(self):
         self.date = self.date or _dt.date.today().isoformat()
@@ -191,7 +192,7 @@ def info_html(ctx: MemoContext) -> str:
         ("文件名", Path(report.source).name),
         ("文件类型", format_label(report)),
         ("SHA-256", report.sha256),
-        ("发布日期", report.published or "（未识别）"),
+        ("发布日期", publication_text(ctx)),
         ("工具版本", f"xxgk-audit {__version__}"),
         ("审核日期", ctx.date),
         ("审核人", ctx.auditor or "（未填写）"),
@@ -199,6 +200,14 @@ def info_html(ctx: MemoContext) -> str:
     rows.extend(render_ocr.info_rows(report))  # a scanned report: the recognition, engine, confidence
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return _section("info", f'<table class="xxgk-table xxgk-kv"><tbody>{body}</tbody></table>')
+
+
+def publication_text(ctx: MemoContext) -> str:
+    """The publication date with where it comes from (a crawler's record or the report itself)."""
+    used = getattr(ctx.result, "publication", None)
+    if used is None or not used.date:
+        return ctx.report.published or "（未识别）"
+    return used.describe()
 
 
 def conclusion_html(ctx: MemoContext) -> str:
@@ -687,12 +696,19 @@ FINDING_HEAD = ["序号", "级别", "规则", "问题", "原文与位置", "审�
 FINDING_COLGROUP = '<colgroup><col class="xxgk-c-num"><col class="xxgk-c-sev"><col class="xxgk-c-rule"><col class="xxgk-c-msg"><col class="xxgk-c-loc"><col class="xxgk-c-verdict"></colgroup>'
 
 
-def findings_table(rows: list[list[str]], head: list[str] = FINDING_HEAD, with_head: bool = True) -> str:
-    """The findings table with fixed column widths (shared with the app's rows)."""
+def findings_table(
+    rows: list[list[str]], head: list[str] = FINDING_HEAD, with_head: bool = True, evidence: list[str] | None = None
+) -> str:
+    """The findings table with fixed column widths (shared with the app's rows); ``evidence``: the
+    original (page region or printed rows) shown in a row below each finding, "" for none."""
     colgroup = FINDING_COLGROUP if len(head) == len(FINDING_HEAD) else FINDING_COLGROUP.replace('<col class="xxgk-c-verdict">', "")
     thead = "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead>" if with_head else ""
-    body = "".join("<tr>" + "".join(cell if cell.startswith("<td") else f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="xxgk-table xxgk-findings">{colgroup}{thead}<tbody>{body}</tbody></table>'
+    body = []
+    for n, row in enumerate(rows):
+        body.append("<tr>" + "".join(cell if cell.startswith("<td") else f"<td>{cell}</td>" for cell in row) + "</tr>")
+        if evidence and evidence[n]:
+            body.append(f'<tr class="xxgk-evidence-row"><td></td><td colspan="{len(head) - 1}">{evidence[n]}</td></tr>')
+    return f'<table class="xxgk-table xxgk-findings">{colgroup}{thead}<tbody>{"".join(body)}</tbody></table>'
 
 
 def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> str:
@@ -701,12 +717,22 @@ def findings_html(ctx: MemoContext, findings: list[Finding] | None = None) -> st
         return _section("findings", "<p>未发现问题。</p>")
     numbers = ctx.numbers
     rows = [finding_row(numbers.get(id(f), n), f, ctx.verdict(f), ctx.report, ctx.is_new(f)) for n, f in enumerate(findings, 1)]
-    body = findings_table(rows)
+    body = findings_evidence_table(ctx, findings, rows) if ctx.evidence else findings_table(rows)
     if ctx.review is not None:
         stale = ctx.review.stale(ctx.result.findings)
         if stale:
             body += f'<p class="xxgk-note">另有 {len(stale)} 条以往的审核意见不再适用（相关数值已变化或问题已消失），未列出。</p>'
     return _section("findings", body)
+
+
+def findings_evidence_table(ctx: MemoContext, findings: list[Finding], rows: list[list[str]]) -> str:
+    """The findings table with the original (page region or printed rows) below each finding, for
+    at most :data:`~xxgk_audit.evidence.MEMO_LIMIT` findings (errors first) so the memo stays short."""
+    from .evidence import MEMO_LIMIT, MEMO_ROWS, evidence_map, evidence_note, finding_cells
+
+    shown = evidence_map(ctx.report, findings, limit=MEMO_LIMIT, severities=("error", "warning"), max_rows=MEMO_ROWS)
+    with_cells = sum(1 for f in findings if finding_cells(ctx.report, f))
+    return findings_table(rows, evidence=[shown.get(f.fingerprint, "") for f in findings]) + evidence_note(with_cells, len(shown))
 
 
 # -- the appendix: every cell and where it was read ------------------------------------------------

@@ -32,6 +32,7 @@ class Source:
     row_no: int | None = None
     col_no: int | None = None
     ocr: OcrBox | None = None  # read by OCR from a scanned page: the box, text and confidence
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the printed cell's box on its page (x0, top, x1, bottom in points)
 
     @property
     def where(self) -> str:

@@ -217,6 +217,11 @@ class ReportReview:
     def history(self) -> list[Change]:
         return self.store.history(self.report_id)
 
+    def followups(self) -> list:
+        """The 整改复核 history of this report (:class:`~xxgk_audit.store.Followup` rows, oldest
+        first): each finding followed into a corrected version, the closures (销号) among them."""
+        return self.store.followups(self.report_id)
+
     def reviewers(self) -> list[str]:
         """Everyone who gave a verdict or comment on this report, first one first."""
         names: dict[str, None] = {}

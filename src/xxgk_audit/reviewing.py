@@ -63,13 +63,14 @@ def cmd_review(args) -> int:
             elif store.exists:
                 review.see()
             history = review.history() if args.history else None
+            followups = review.followups() if args.history else None
         except StoreError as exc:
             print(f"{exc.path}: {exc.reason}", file=sys.stderr)
             return EXIT_UNREADABLE
         if args.format == "json":
-            sys.stdout.write(json.dumps(review_json(result, review, history, tool_info()), ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(json.dumps(review_json(result, review, history, tool_info(), followups), ensure_ascii=False, indent=2) + "\n")
         else:
-            sys.stdout.write(review_text(result, review, history))
+            sys.stdout.write(review_text(result, review, history, followups))
         return EXIT_ERRORS if review.open_errors() else EXIT_OK
 
 
@@ -126,7 +127,7 @@ def finding_entry(finding, review: ReportReview) -> dict:
     }
 
 
-def review_json(result, review: ReportReview, history, tool: dict) -> dict:
+def review_json(result, review: ReportReview, history, tool: dict, followups=None) -> dict:
     report = result.report
     identity = review.identity.to_dict()
     data = {
@@ -136,10 +137,12 @@ def review_json(result, review: ReportReview, history, tool: dict) -> dict:
     }
     if history is not None:
         data["history"] = [change.to_dict() for change in history]
+    if followups is not None:
+        data["followups"] = [row.to_dict() for row in followups]
     return data
 
 
-def review_text(result, review: ReportReview, history) -> str:
+def review_text(result, review: ReportReview, history, followups=None) -> str:
     report = result.report
     counts = result.counts
     automatic = "有错误，需要更正" if counts["error"] else ("有警告，建议核实" if counts["warning"] else "未发现问题")
@@ -176,4 +179,11 @@ def review_text(result, review: ReportReview, history) -> str:
             comment = f"  说明：{change.comment}" if change.comment and change.comment != (change.previous_comment or "") else ""
             origin = "（导入）" if change.origin == "import" else ""
             lines.append(f"  {change.changed_at}  {change.auditor or '（未署名）'}{origin}  {change.fingerprint} [{change.rule or '?'}]  {before} → {VERDICTS[change.verdict]}{comment}")
+    if followups:
+        from .followup import STATUS_LABELS
+
+        closed = sum(1 for row in followups if row.status == "fixed")
+        lines.append(f"\n  整改复核记录（{len(followups)} 条，销号 {closed} 项）")
+        for row in followups:
+            lines.append(f"  {row.checked_at}  {row.auditor or '（未署名）'}  {row.fingerprint} [{row.rule}]  {STATUS_LABELS.get(row.status, row.status)}（新版本 {row.new_sha256[:12]}）  {row.note}")
     return "\n".join(lines) + "\n"

@@ -38,6 +38,7 @@ def _types() -> dict[str, type]:
     from .findings import Finding, Location
     from .layout import EquationInstance
     from .parse.narrative import Claim, Sentence
+    from .publication import Publication
     from .report import Cell, Inseparable, LabelVariant, MissingRow, Report, SectionHit, Source, StrayHeading, Unmapped
     from .rules.registry import EquationCheck
 
@@ -45,14 +46,14 @@ def _types() -> dict[str, type]:
         t.__name__: t
         for t in (
             AuditResult, Report, Source, Cell, SectionHit, StrayHeading, LabelVariant, Unmapped, Inseparable, MissingRow,
-            Finding, Location, EquationCheck, EquationInstance, Claim, Sentence,
+            Finding, Location, EquationCheck, EquationInstance, Claim, Sentence, Publication,
         )
     }
 
 
 TYPES = (
     "AuditResult", "Report", "Source", "Cell", "SectionHit", "StrayHeading", "LabelVariant", "Unmapped", "Inseparable",
-    "MissingRow", "Finding", "Location", "EquationCheck", "EquationInstance", "Claim", "Sentence",
+    "MissingRow", "Finding", "Location", "EquationCheck", "EquationInstance", "Claim", "Sentence", "Publication",
 )
 _SKIPPED = {("Report", "document")}  # the loaded source text: not needed to show a memo
 

@@ -15,6 +15,12 @@ What (schema version 1, STRICT tables):
   auditor, time, previous verdict and comment, the version it was made on); the current verdict of a
   finding is its latest row. Rows are only ever added.
 - ``imports``: the legacy ``*.review.json`` files already imported (:mod:`xxgk_audit.legacy`).
+- ``followups`` (schema version 2): the 整改复核 history. Each follow-up of a finding on a corrected
+  re-publication is a row: 已整改 (``fixed`` — the 销号, the problem's closure), 未整改
+  (``not_fixed``) or 有变化 (``changed``), the versions compared, the finding it became, the verdict
+  it had, the auditor and the time (:mod:`xxgk_audit.followup`). Rows are only ever added. A store
+  of version 1 is upgraded to version 2 (the table added, in one transaction) the first time a
+  follow-up is recorded in it; until then it reads as having no follow-ups.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction that reads the current value and appends the
 change, so concurrent writers (two notebooks, the app and the command line) are serialised by
@@ -39,7 +45,8 @@ from .errors import InputError
 STORE_ENV = "XXGK_AUDIT_STORE"
 STORE_NAME = "reviews.sqlite"
 APPLICATION = "xxgk-audit review store"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = ("1", "2")
 VERDICT_KEYS = ("confirmed", "dismissed", "pending")
 _HEADER = b"SQLite format 3\x00"
 _TIMEOUT = 60.0  # seconds a writer waits for another writer's transaction
@@ -74,13 +81,25 @@ SCHEMA = {
         "entries INTEGER NOT NULL, PRIMARY KEY (path, sha256)) STRICT"
     ),
 }
+FOLLOWUP_STATUSES = ("fixed", "not_fixed", "changed")
+_F = "('fixed', 'not_fixed', 'changed')"
+SCHEMA_V2 = {
+    "followups": (
+        "CREATE TABLE followups (id INTEGER PRIMARY KEY AUTOINCREMENT, report_id INTEGER NOT NULL REFERENCES reports(id), "
+        f"fingerprint TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN {_F}), new_fingerprint TEXT, "
+        f"verdict TEXT NOT NULL CHECK (verdict IN {_V}), old_sha256 TEXT NOT NULL, new_sha256 TEXT NOT NULL, new_path TEXT NOT NULL, "
+        "rule TEXT NOT NULL, note TEXT NOT NULL, auditor TEXT NOT NULL, checked_at TEXT NOT NULL) STRICT"
+    ),
+}
 INDEXES = ("CREATE INDEX changes_by_finding ON changes (report_id, fingerprint, id)",)
+INDEXES_V2 = ("CREATE INDEX followups_by_finding ON followups (report_id, fingerprint, id)",)
 # (table, SQL condition of a bad row, what is wrong) — checked when a store is opened
 _TYPE_CHECKS = (
     ("reports", "typeof(id) != 'integer' OR typeof(year) != 'integer' OR typeof(agency_key) != 'text' OR typeof(layout) != 'text' OR typeof(anchor) != 'text' OR typeof(agency) != 'text'", "报告身份"),
     ("changes", f"typeof(report_id) != 'integer' OR typeof(fingerprint) != 'text' OR verdict NOT IN {_V} OR typeof(comment) != 'text' OR typeof(auditor) != 'text' OR typeof(changed_at) != 'text' OR (previous_verdict IS NOT NULL AND previous_verdict NOT IN {_V})", "审核意见"),
     ("findings", "typeof(report_id) != 'integer' OR typeof(fingerprint) != 'text' OR typeof(rule) != 'text' OR typeof(message) != 'text'", "问题记录"),
     ("sightings", "typeof(report_id) != 'integer' OR typeof(sha256) != 'text' OR typeof(path) != 'text'", "报告版本"),
+    ("followups", f"typeof(report_id) != 'integer' OR typeof(fingerprint) != 'text' OR status NOT IN {_F} OR verdict NOT IN {_V} OR typeof(checked_at) != 'text'", "整改复核记录"),
 )
 
 
@@ -142,6 +161,27 @@ class FindingMeta:
     rule: str
     severity: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """One row of the 整改复核 history: what became of a finding in a corrected version."""
+
+    id: int
+    fingerprint: str
+    status: str  # fixed (已整改, 销号) | not_fixed (未整改) | changed (有变化)
+    new_fingerprint: str | None
+    verdict: str  # the finding's verdict when it was followed up
+    old_sha256: str
+    new_sha256: str
+    new_path: str
+    rule: str
+    note: str
+    auditor: str
+    checked_at: str
+
+    def to_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class ReviewStore:
@@ -301,6 +341,59 @@ class ReviewStore:
             return []
         rows = self._read("SELECT sha256, path, agency, first_seen, last_seen FROM sightings WHERE report_id = ? ORDER BY first_seen, sha256", (report_id,))
         return [dict(zip(("sha256", "path", "agency", "first_seen", "last_seen"), row)) for row in rows]
+
+    # -- follow-ups (整改复核) --------------------------------------------------------------------
+    def followups(self, report_id: int | None) -> list[Followup]:
+        """The follow-up history of an identity, oldest first (none in a store of version 1)."""
+        if report_id is None or not self._has_table("followups"):
+            return []
+        rows = self._read(
+            "SELECT id, fingerprint, status, new_fingerprint, verdict, old_sha256, new_sha256, new_path, rule, note, auditor, checked_at "
+            "FROM followups WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [Followup(*row) for row in rows]
+
+    def record_followup(self, identity, new_identity, items: Iterable[tuple[FindingMeta, str, str | None, str, str]], seen: Iterable[FindingMeta] = (), auditor: str = "") -> int:
+        """Record a follow-up in one transaction: the new version sighted with its findings
+        (``seen``), and per finding of the old version (finding, status, new fingerprint, verdict,
+        note) a row of the history. Upgrades a store of version 1 first. Returns the identity's id."""
+        items = list(items)
+        for _, status, _, verdict, _ in items:
+            if status not in FOLLOWUP_STATUSES or verdict not in VERDICT_KEYS:
+                raise ValueError(f"bad follow-up status {status!r} or verdict {verdict!r}")
+        self._upgrade()
+        stamp = now()
+        with self._write() as cur:
+            report_id = _ensure(cur, identity, stamp)
+            new_id = _ensure(cur, new_identity, stamp)
+            _sighting(cur, new_id, new_identity, stamp)
+            _remember(cur, new_id, list(seen), new_identity.sha256, stamp)
+            cur.executemany(
+                "INSERT INTO followups (report_id, fingerprint, status, new_fingerprint, verdict, old_sha256, new_sha256, new_path, rule, note, auditor, checked_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (report_id, meta.fingerprint, status, new_fp, verdict, identity.sha256 or "", new_identity.sha256 or "", new_identity.path or "", meta.rule, note or "", auditor or "", stamp)
+                    for meta, status, new_fp, verdict, note in items
+                ],
+            )
+            _remember(cur, report_id, [meta for meta, *_ in items], identity.sha256, stamp)
+        return report_id
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    def _upgrade(self) -> None:
+        """Bring a store of schema version 1 to version 2 (one transaction; nothing else changes)."""
+        conn = self._connect(create=True)
+        if conn is None:
+            raise StoreError(str(self.path), "审核意见数据库以只读方式打开，不能修改")
+        with _Transaction(conn, self.path) as cur:
+            version = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version and version[0] == "1":
+                for sql in (*SCHEMA_V2.values(), *INDEXES_V2):
+                    cur.execute(sql)
+                cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def imported(self, path: str, sha256: str) -> bool:
         return bool(self._read("SELECT 1 FROM imports WHERE path = ? AND sha256 = ?", (path, sha256)))
@@ -465,7 +558,7 @@ def _create(path: Path) -> bool:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("BEGIN")
-            for sql in (*SCHEMA.values(), *INDEXES):
+            for sql in (*SCHEMA.values(), *SCHEMA_V2.values(), *INDEXES, *INDEXES_V2):
                 conn.execute(sql)
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION)), ("created_at", now())])
             conn.execute("COMMIT")
@@ -515,7 +608,10 @@ def validate(path: Path) -> None:
             detail = " ".join(" ".join(map(str, status[:3])).split())[:200]
             raise StoreError(where, f"审核意见数据库已损坏（{detail}）；文件未改动")
         _check_schema(conn, where)
+        present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         for table, condition, label in _TYPE_CHECKS:
+            if table not in present:
+                continue
             bad = conn.execute(f"SELECT rowid FROM {table} WHERE {condition} LIMIT 1").fetchone()
             if bad is not None:
                 raise StoreError(where, f"审核意见数据库中的{label}数据类型或取值错误（{table} 表第 {bad[0]} 行）；文件未改动")
@@ -533,12 +629,13 @@ def _check_schema(conn: sqlite3.Connection, where: str) -> None:
     if meta.get("application") != APPLICATION:
         raise StoreError(where, "不是 xxgk-audit 的审核意见数据库（meta 表标识不符）；文件未改动")
     version = meta.get("schema_version")
-    if version != str(SCHEMA_VERSION):
-        raise StoreError(where, f"审核意见数据库的结构版本为 {version}，本版本的 xxgk-audit 只能读取版本 {SCHEMA_VERSION}；文件未改动")
+    if version not in READABLE_VERSIONS:
+        raise StoreError(where, f"审核意见数据库的结构版本为 {version}，本版本的 xxgk-audit 只能读取版本 {'、'.join(READABLE_VERSIONS)}；文件未改动")
     strict = {row[1]: row[5] for row in conn.execute("PRAGMA table_list") if row[0] == "main"}
     reference = sqlite3.connect(":memory:")
+    expected_tables = {**SCHEMA, **(SCHEMA_V2 if version != "1" else {})}
     try:
-        for name, sql in SCHEMA.items():
+        for name, sql in expected_tables.items():
             if name not in tables:
                 raise StoreError(where, f"审核意见数据库缺少 {name} 表；文件未改动")
             reference.execute(sql)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import html
 import os
-import uuid
 from pathlib import Path
 from typing import Iterable
 
@@ -26,6 +25,7 @@ import traitlets
 from . import fastimport  # noqa: F401 - keeps the memo export's nbformat import fast
 from . import load_report
 from .errors import InputError
+from .evidence import has_evidence
 from .findings import GROUP_LABELS, SEVERITY_LABELS, Finding
 from .notebook import LoadedAudit, load_audit, memo_notebook
 from .paths import REPORT_SUFFIXES, allowed_roots, check_allowed, inbox_dir, out_dir, report_choices, resolve_report, save_upload
@@ -100,8 +100,21 @@ class FindingRow(w.VBox):
         self.comment = w.Textarea(value=saved.comment, placeholder="说明（可选）：例如核实过程、整改要求", continuous_update=False, layout=w.Layout(width="100%", height="3.2em"))
         self.verdict.observe(self._save, names="value")
         self.comment.observe(self._save, names="value")
-        super().__init__([self.description, self.verdict, self.comment], layout=w.Layout(border="1px solid #d0d4dc", padding="4px 8px", margin="0 0 6px 0"))
+        children = [self.description, self.verdict, self.comment]
+        self.evidence = None
+        if app.show_evidence and has_evidence(app.loaded.report, finding):
+            # the original (PDF page region or printed rows) is rendered when the auditor opens it
+            self.evidence = w.Accordion(children=[w.HTML()], selected_index=None)
+            self.evidence.set_title(0, "原文（截图或摘录，所涉单元格已标出）")
+            self.evidence.observe(self._show_evidence, names="selected_index")
+            children.append(self.evidence)
+        super().__init__(children, layout=w.Layout(border="1px solid #d0d4dc", padding="4px 8px", margin="0 0 6px 0"))
         self.add_class("xxgk-finding-row")
+
+    def _show_evidence(self, change) -> None:
+        shown = self.evidence.children[0]
+        if change["new"] == 0 and not shown.value:
+            shown.value = f'<div class="xxgk-app">{self._app.evidence_html(self.finding)}</div>'
 
     def _html(self, number: int) -> str:
         """The finding as a row of the findings table: the same fixed columns as the header above it."""
@@ -140,9 +153,13 @@ class AuditApp(w.VBox):
         store: str | os.PathLike | ReviewStore | None = None,
         choices: list[tuple[str, str]] | None = None,
         roots: list[str | os.PathLike] | None = None,
+        evidence: bool = True,
     ):
         """``review_dir``: where memos are exported (default: the output folder); ``store``: the
-        review store (default ``$XXGK_AUDIT_STORE``, else ``reviews.sqlite`` in that folder)."""
+        review store (default ``$XXGK_AUDIT_STORE``, else ``reviews.sqlite`` in that folder);
+        ``evidence``: each finding can show the original (page region or printed rows) on demand."""
+        self.show_evidence = evidence
+        self._evidence_source = None
         self.prior_paths = list(prior_paths or ())
         self.review_dir = Path(review_dir) if review_dir else None
         self._store_arg = store
@@ -342,7 +359,23 @@ class AuditApp(w.VBox):
     def context(self) -> MemoContext:
         return MemoContext(self.loaded.result, self.loaded.review, self.auditor.value.strip(), appendix=self.with_appendix.value)
 
+    def evidence_html(self, finding: Finding) -> str:
+        """The original beside one finding (the report file opened once per report)."""
+        from .evidence import EvidenceSource, evidence_for
+
+        if self._evidence_source is None or self._evidence_source.report is not self.loaded.report:
+            self._close_evidence()
+            self._evidence_source = EvidenceSource.open(self.loaded.report)
+        shown = evidence_for(self._evidence_source, finding)
+        return shown.html() if shown is not None else '<p class="xxgk-note">该问题没有可显示的原文。</p>'
+
+    def _close_evidence(self) -> None:
+        if self._evidence_source is not None:
+            self._evidence_source.close()
+            self._evidence_source = None
+
     def render(self) -> None:
+        self._close_evidence()
         ctx = self.context
         self.sections["info"].value = info_html(ctx)
         self.sections["conclusion"].value = conclusion_html(ctx)

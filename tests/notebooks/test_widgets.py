@@ -229,3 +229,25 @@ def test_show_audit_returns_the_app_live_and_the_memo_context_headless(tmp_path,
     ctx = show_audit(str(SAMPLE), [], "孙审核", widgets=False)
     assert ctx.auditor == "孙审核" and ctx.report.agency == "睢县工业和信息化和科技局"
     assert show_audit(str(tmp_path / "missing.txt"), widgets=False) is None
+
+
+def test_each_finding_shows_its_original_on_demand(tmp_path):
+    import random
+
+    from synth import inject_error, make_report, write
+
+    bad, key = inject_error(make_report("2021", 5, variety=False), random.Random(3))
+    pdf = write(bad, "pdf", tmp_path / "in", name="bad")
+    app = AuditApp(pdf, review_dir=tmp_path / "out", choices=[])
+    rows = [row for row in app.rows if row.evidence is not None]
+    assert rows and all(key in row.finding.cells or row.finding.cells for row in rows)
+    shown = rows[0].evidence.children[0]
+    assert shown.value == ""  # nothing rendered until the auditor opens it
+    rows[0].evidence.selected_index = 0
+    assert 'src="data:image/png;base64,' in shown.value and "红框" in shown.value
+    app.open_report(write(bad, "html", tmp_path / "in", name="bad"))
+    row = next(row for row in app.rows if row.evidence is not None)
+    row.evidence.selected_index = 0
+    assert "xxgk-ev-mark" in row.evidence.children[0].value and "<img" not in row.evidence.children[0].value
+    quiet = AuditApp(pdf, review_dir=tmp_path / "out", choices=[], evidence=False)
+    assert all(row.evidence is None for row in quiet.rows)

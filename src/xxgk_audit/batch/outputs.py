@@ -23,7 +23,10 @@ from pathlib import Path
 LOCK_NAME = ".xxgk-batch.lock"
 STAGE_PREFIX = ".xxgk-batch-"
 LEFTOVER_PREFIXES = (STAGE_PREFIX, ".xxgk-spool-")
-OUTPUT_NAMES = ("findings.csv", "findings.xlsx", "reports.csv", "batch.json", "overview.html")
+OUTPUT_NAMES = (
+    "findings.csv", "findings.xlsx", "reports.csv", "batch.json", "overview.html", "cells.parquet", "cells.csv",
+    "publication.csv", "scores.csv", "scorecards.csv", "sheet.yaml", "followup.csv",  # with --roster, --sheet; several versions
+)
 
 
 class FolderLocked(Exception):

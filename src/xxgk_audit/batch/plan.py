@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..shown import shown
@@ -57,7 +57,7 @@ def context_task(item: WorkItem, items_by_index: dict[int, WorkItem]) -> list[Wo
     needs = ([item.prior] if item.prior is not None else []) + list(item.members)
     context = [items_by_index[n] for n in needs if n in items_by_index]
     out = [WorkItem(c.index, c.path, c.spool, keep=True, report=False) for c in context]
-    out.append(WorkItem(item.index, item.path, item.spool, item.prior, item.members, release=tuple(c.index for c in context)))
+    out.append(replace(item, keep=False, report=True, release=tuple(c.index for c in context)))
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..publication import Publication
+
 
 @dataclass(slots=True)
 class ScanRecord:
@@ -32,3 +34,4 @@ class WorkItem:
     keep: bool = False  # used later in the same task (as a prior or a member): hold it
     release: tuple[int, ...] = ()  # held reports no longer needed after this item
     report: bool = True  # False: parsed only as a prior or member of another item (retries)
+    publication: Publication | None = None  # a crawler's first-seen date, the roster's kind and deadline

@@ -13,13 +13,17 @@ import math
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..shown import shown
 from . import spool
 from .discover import find_inputs
-from .executors import Runner, parallelism
+from .cells import CellsSpool, Conversion
+from .cells import discard as discard_cells
+from .cells import publish as publish_cells
+from .executors import Runner, _InlineExecutor, parallelism
 from .hierarchy import declared_members
 from .outputs import OutputFolder
 from .overview_memo import export_overview
@@ -29,6 +33,7 @@ from .summary import BatchSummary, write_batch_json
 from .verdicts import BatchVerdicts
 from .worker import audit_chunk, failed_result, scan_chunk
 from .writers import Writers
+from .yearly import YearOptions, YearWork
 
 
 def run_batch(
@@ -42,6 +47,10 @@ def run_batch(
     chunk_size: int | None = None,
     debug: bool = False,
     store=None,
+    roster=None,
+    dates=None,
+    sheet=None,
+    year: int | None = None,
 ) -> BatchSummary:
     """Audit every report under ``paths`` and write the batch outputs into ``out_dir``.
 
@@ -54,8 +63,16 @@ def run_batch(
     never created. Returns a :class:`BatchSummary`; files that cannot be read are rows of the
     outputs and ``summary.unreadable``, never exceptions. Raises :class:`~.outputs.FolderLocked`
     when another batch is writing into ``out_dir``.
+
+    ``roster`` (a roster file or :class:`~xxgk_audit.roster.Roster`), ``dates`` (a crawler's record
+    or :class:`~xxgk_audit.publication.DateSidecar`), ``sheet`` (a scoring sheet file, the name of
+    a packaged sheet, or :class:`~xxgk_audit.scoring.Sheet`) and ``year`` (the year under review;
+    default the newest) add publication.csv, scores.csv and scorecards.csv (:mod:`.yearly`). They
+    are read before anything else: one that cannot be used raises
+    :class:`~xxgk_audit.errors.InputError` (one line) and nothing is written.
     """
     started = time.perf_counter()
+    options = year_options(roster, dates, sheet, year)
     out = Path(out_dir)
     summary = BatchSummary(out_dir=out)
     verdicts = _verdicts(store, summary)
@@ -65,6 +82,10 @@ def run_batch(
         summary.files = len(inputs.files)
         runner = Runner(executor, jobs)
         writers: Writers | None = None
+        cells: CellsSpool | None = None
+        conversion: Conversion | None = None
+        year_work = YearWork(stage, options)
+        made: list[str] = []
         finished = False
         try:
             spool_dir = spool.folder(str(stage))
@@ -80,38 +101,80 @@ def run_batch(
             summary.notes += notes + plan.notes
             summary.pairs = [(shown(records[r].path), shown(records[p].path)) for r, p in sorted(plan.prior_of.items())]
             summary.hierarchy = {shown(records[s].path): [shown(records[m].path) for m in ms] for s, ms in sorted(plan.members_of.items())}
+            hints = year_work.prepare(records)
+            if hints:
+                plan.tasks = [[replace(item, publication=hints[item.index]) if item.index in hints else item for item in task] for task in plan.tasks]
 
             # 3. audit and 4. write, in task order
             writers = Writers(stage, plan.series, verdicts)
+            cells = CellsSpool(spool_dir)
             failures: list[tuple[str, str]] = [(shown(s), shown(r)) for s, r in list(inputs.missing) + problems]
             failures += [(shown(r.path), r.error) for r in records if r.error is not None]
-            _audit(runner, plan, records, summary, failures, writers, progress, debug)
+            _audit(runner, plan, records, summary, failures, (writers, cells, year_work), progress, debug)
+            cells_spool = cells.close()
+            cells = None
+            runner.close()  # the workers' work is done: their memory is given back before the outputs are finished
+            if progress:
+                print("正在写出 cells.parquet、cells.csv 和汇总表 …", file=sys.stderr, flush=True)
+            conversion = Conversion(cells_spool, stage, inline=isinstance(runner.executor, _InlineExecutor))  # beside the rest
             for source, reason in failures:
                 writers.unreadable(source, reason)
             summary.unreadable = failures
             summary.open_errors = writers.open_errors
+            summary.year = year_work.finish(writers.workbook)
+            summary.notes += summary.year.notes
             made = writers.close()
             writers = None
+            try:
+                summary.cells = conversion.result()
+                made += [path.name for path in publish_cells(stage)]
+            except Exception as exc:  # noqa: BLE001 - the other outputs stand; reported, exit status 2
+                discard_cells(stage)
+                summary.cells_error = shown(f"{type(exc).__name__}: {str(exc).strip()[-300:]}")
+            made += [path.name for path in summary.year.outputs.values()]
+            summary.year.outputs = {key: out / path.name for key, path in summary.year.outputs.items()}  # where they are installed
             finished = True
         finally:
             runner.close(cancel=not finished)
             if writers is not None:
                 writers.abort()
+            if cells is not None:
+                cells.abort()
+            if conversion is not None and not finished:
+                conversion.stop()
         _remove_tree(spool_dir)
 
         summary.elapsed = time.perf_counter() - started
         write_batch_json(stage, summary, runner.executor, jobs, out)
         made.append("batch.json")
         if overview:
+            del records, plan, inputs, year_work, writers, cells, conversion
+            _give_back_memory()  # the overview's kernel runs beside this process
             if _overview(summary, stage, progress, debug):
                 made.append("overview.html")
             summary.elapsed = time.perf_counter() - started
             write_batch_json(stage, summary, runner.executor, jobs, out)
         installed = folder.install(made)
     summary.outputs.update(
-        {key: installed[name] for key, name in (("findings_csv", "findings.csv"), ("findings_xlsx", "findings.xlsx"), ("reports_csv", "reports.csv"), ("batch", "batch.json"), ("overview", "overview.html")) if name in installed}
+        {key: installed[name] for key, name in (("findings_csv", "findings.csv"), ("findings_xlsx", "findings.xlsx"), ("reports_csv", "reports.csv"), ("batch", "batch.json"), ("overview", "overview.html"), ("cells_parquet", "cells.parquet"), ("cells_csv", "cells.csv")) if name in installed}
     )
+    if summary.year is not None:
+        summary.outputs.update({key: path for key, path in summary.year.outputs.items() if path.name in installed})
     return summary
+
+
+def _give_back_memory() -> None:
+    """Free what the audit pass left and hand it back to the system (glibc), so that this process
+    is small while the overview's Jupyter kernel runs beside it."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by this process
+        pass
 
 
 def _verdicts(store, summary: BatchSummary) -> BatchVerdicts:
@@ -149,20 +212,23 @@ def _scan(runner: Runner, indexed: list[tuple[int, str]], size: int, spool_dir: 
     return records
 
 
-def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers: Writers, progress: bool, debug: bool) -> None:
+def _audit(runner: Runner, plan: Plan, records: list[ScanRecord], summary: BatchSummary, failures: list[tuple[str, str]], writers, progress: bool, debug: bool) -> None:
     """The audit pass: each task's results written as they arrive."""
+    cell_keys = writers[2].cell_keys
     n_reports = sum(len([i for i in task if i.report]) for task in plan.tasks)
     with _bar(progress, n_reports, "审核报告") as bar:
-        for task, results, exc in runner.run(audit_chunk, plan.tasks, debug):
+        for task, results, exc in runner.run(audit_chunk, plan.tasks, debug, cell_keys):
             if exc is not None:
-                results = _retry(runner, task, debug)
+                results = _retry(runner, task, debug, cell_keys)
             for result in results:
                 _take(result, summary, failures, writers, records, plan)
             bar.update(len([i for i in task if i.report]))
 
 
-def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers: Writers, records: list[ScanRecord], plan: Plan) -> None:
-    """One result of the audit pass: an unreadable file joins the failures, a report is written."""
+def _take(result: dict[str, Any], summary: BatchSummary, failures: list, outputs, records: list[ScanRecord], plan: Plan) -> None:
+    """One result of the audit pass: an unreadable file joins the failures, a report is written
+    (``outputs``: the writers of findings and reports, of the cells, and the year's work)."""
+    writers, cells, year_work = outputs
     if result["status"] == "unreadable":
         failures.append((result["source"], result["reason"]))
         return
@@ -175,7 +241,24 @@ def _take(result: dict[str, Any], summary: BatchSummary, failures: list, writers
     summary.audited += 1
     for severity, n in result["counts"].items():
         summary.counts[severity] = summary.counts.get(severity, 0) + n
-    writers.report(result, result["prior"])
+    verdicts = writers.report(result, result["prior"])
+    cells.add(result)
+    year_work.take(result, verdicts)
+    result.pop("cell_line", None)
+
+
+def year_options(roster, dates, sheet, year: int | None) -> YearOptions:
+    """The roster, the crawler's record and the sheet, read (InputError for one that cannot be used)."""
+    from ..publication import DateSidecar, read_dates
+    from ..roster import Roster, read_roster
+    from ..scoring import Sheet, load_sheet
+
+    return YearOptions(
+        roster if roster is None or isinstance(roster, Roster) else read_roster(roster),
+        dates if dates is None or isinstance(dates, DateSidecar) else read_dates(dates),
+        sheet if sheet is None or isinstance(sheet, Sheet) else load_sheet(sheet),
+        year,
+    )
 
 
 def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, debug: bool) -> list[ScanRecord]:
@@ -189,7 +272,7 @@ def _retry_scan(runner: Runner, chunk: list[tuple[int, str]], spool_dir: str, de
     return records
 
 
-def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, Any]]:
+def _retry(runner: Runner, task: list[WorkItem], debug: bool, cell_keys=()) -> list[dict[str, Any]]:
     """A task whose worker failed: each of its reports again on its own (with its context)."""
     by_index = {item.index: item for item in task}
     results = []
@@ -197,7 +280,7 @@ def _retry(runner: Runner, task: list[WorkItem], debug: bool) -> list[dict[str, 
         if not item.report:
             continue
         try:
-            results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug).result() if r["index"] == item.index]
+            results += [r for r in runner.submit(audit_chunk, context_task(item, by_index), debug, cell_keys).result() if r["index"] == item.index]
         except Exception as again:  # noqa: BLE001 - this file brings the worker down
             results.append(failed_result(item, shown(f"处理该文件时审核进程意外终止（{type(again).__name__}: {again}）")))
     return results

@@ -11,7 +11,10 @@ CROSS_RULES = ("T3-CARRY-CHAIN", "T2-VALID-PROGRESSION", "YOY-JUMP", "TEXT-REUSE
 KEY_CELLS: dict[str, str] = key_cells()
 STATUS_LABELS = {"error": "有错误", "warning": "有警告", "info": "仅有提示", "clean": "未发现问题", "unreadable": "无法读取"}
 REVIEW_COLUMNS = ["layout", "review_status", "review", "confirmed", "dismissed", "open_errors"]
+# the publication date the audit used (sidecar = a crawler's first-seen date, printed = the report's),
+# the kind of body and its deadline, and the status: published (on time or no deadline) | late | undated
+PUBLICATION_COLUMNS = ["published", "date_source", "kind", "deadline", "publication_status", "days_late"]
 REPORT_COLUMNS = [
     "source", "agency", "year", "template", "format", "status", "errors", "warnings", "infos",
-    "prior", "series", "members", "reason", "sha256", *KEY_CELLS, *REVIEW_COLUMNS,
+    "prior", "series", "members", "reason", "sha256", *KEY_CELLS, *REVIEW_COLUMNS, *PUBLICATION_COLUMNS,
 ]

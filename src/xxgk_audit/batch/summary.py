@@ -30,6 +30,9 @@ class BatchSummary:
     open_errors: int = 0  # error findings the auditor did not mark 不是问题
     store: Path | None = None  # the review store whose verdicts the outputs carry
     store_error: str | None = None  # ``<file>: <reason>`` when it could not be read
+    year: object = None  # the year's work (roster, scores, follow-ups): a yearly.YearResult
+    cells: int = 0  # rows of cells.parquet
+    cells_error: str | None = None  # why cells.parquet could not be written (exit status 2)
 
     @property
     def nothing_found(self) -> bool:
@@ -37,9 +40,21 @@ class BatchSummary:
 
     @property
     def exit_status(self) -> int:
-        if self.unreadable or self.overview_error or self.nothing_found or self.store_error:
+        if self.unreadable or self.overview_error or self.nothing_found or self.store_error or self.cells_error:
             return EXIT_UNREADABLE
         return EXIT_ERRORS if self.open_errors else EXIT_OK
+
+
+def _year_json(year) -> dict:
+    if year is None:
+        return {}
+    return {
+        "year": year.year,
+        "roster": year.roster or None,
+        "scored": year.scored,
+        "followups": year.followups,
+        "outputs": {name: shown(str(path)) for name, path in year.outputs.items()},
+    }
 
 
 def write_batch_json(folder: Path, summary: BatchSummary, executor, jobs: int, out: Path | None = None) -> Path:
@@ -66,6 +81,9 @@ def write_batch_json(folder: Path, summary: BatchSummary, executor, jobs: int, o
         "store": str(Path(summary.store).resolve()) if summary.store is not None else None,
         "store_error": summary.store_error,
         "open_errors": summary.open_errors,
+        "cells": summary.cells,
+        "cells_error": summary.cells_error,
+        **_year_json(summary.year),
     }
     target = folder / "batch.json"
     temporary = folder / "batch.json.part"

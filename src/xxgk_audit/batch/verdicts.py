@@ -119,16 +119,42 @@ def _apply(folder: Path, lookup: BatchVerdicts) -> Applied:
                 applied.reports += 1
             writer.writerow(row)
 
+    scores = _rescore(folder, Path(f"{findings_csv}.part"))
     workbook = folder / "findings.xlsx"
     if workbook.is_file():
-        _update_workbook(workbook, given, conclusions)
+        _update_workbook(workbook, given, conclusions, scores)
     for path in (findings_csv, reports_csv):
         os.replace(f"{path}.part", path)
         applied.outputs.append(path)
+    if scores is not None:
+        from .yearly import write_scores
+
+        written = write_scores(folder, *scores)
+        applied.outputs += [written["scores_csv"], written["scorecards_csv"]]
     if workbook.is_file():
         os.replace(f"{workbook}.part", workbook)
         applied.outputs.append(workbook)
     return applied
+
+
+def _rescore(folder: Path, findings_csv: Path):
+    """(sheet, ranking, details) recomputed with the verdicts just written, or None (not scored)."""
+    if not (folder / "sheet.yaml").is_file():
+        return None
+    import pandas as pd
+
+    from ..rules import REGISTRY
+    from ..scoring import details_rows, ranking_rows
+    from .yearly import rescore
+
+    frame = pd.read_csv(findings_csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    frame = frame[frame["rule"] != "UNREADABLE"]
+    frame = frame.assign(group=frame["rule"].map(lambda r: REGISTRY[r].group if r in REGISTRY else ""))
+    scored = rescore(folder, frame)
+    if scored is None:
+        return None
+    sheet, cards = scored
+    return sheet, ranking_rows(sheet, cards), details_rows(cards)
 
 
 def _by_report(rows: Iterable[dict]) -> Iterator[list[dict]]:
@@ -143,7 +169,36 @@ def _by_report(rows: Iterable[dict]) -> Iterator[list[dict]]:
         yield group
 
 
-def _update_workbook(path: Path, given: dict[tuple[str, str], Verdict], conclusions: dict[str, Conclusion]) -> None:
+class _Sheets:
+    """:meth:`~.workbook.FindingsWorkbook.table_sheet` on an open (not write-only) workbook: a sheet
+    of that title is replaced."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def table_sheet(self, title, header, rows, fills=None, fill_column: int = 0) -> None:
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.filters import AutoFilter
+
+        from .workbook import _FILLS
+
+        if title in self.book.sheetnames:
+            del self.book[title]
+        sheet = self.book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for number, (label, width) in enumerate(header, 1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+            sheet.cell(1, number, label).font = Font(bold=True)
+        for r, row in enumerate(rows, 2):
+            for c, value in enumerate(row, 1):
+                _set_text(sheet.cell(r, c), value)
+            if fills and fills[r - 2]:
+                sheet.cell(r, fill_column + 1).fill = PatternFill("solid", fgColor=_FILLS[fills[r - 2]])
+        sheet.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(header))}{len(rows) + 1}")
+
+
+def _update_workbook(path: Path, given: dict[tuple[str, str], Verdict], conclusions: dict[str, Conclusion], scores=None) -> None:
     from openpyxl import load_workbook
     from openpyxl.styles import PatternFill
 
@@ -172,6 +227,10 @@ def _update_workbook(path: Path, given: dict[tuple[str, str], Verdict], conclusi
         if conclusion is not None:
             _set_text(row[text_col - 1], conclusion.text)
             row[confirmed_col - 1].value = conclusion.confirmed
+    if scores is not None:
+        from .yearly import score_sheets
+
+        score_sheets(_Sheets(book), *scores)
     book.save(f"{path}.part")
 
 

@@ -46,6 +46,7 @@ class FindingsWorkbook:
         self.rows = {SUMMARY_SHEET: 1, FINDINGS_SHEET: 1, RULES_SHEET: 1}
         # per-rule counts: rule -> [severity, group, findings, reports]
         self.rules: dict[str, list] = {}
+        self.extra: list[tuple[object, list[tuple[str, int]]]] = []  # sheets added by table_sheet
 
     def report(self, result: dict[str, Any], prior_source: str | None, verdicts: dict | None = None, conclusion=None) -> None:
         """An audited report (a result of :func:`~.worker.audit_chunk`): its findings and its summary
@@ -119,7 +120,7 @@ class FindingsWorkbook:
         for rule, (severity, group, findings, reports) in sorted(self.rules.items(), key=lambda kv: order.get(kv[0], -1)):
             self.rules_sheet.append([rule, _group_label(group), self._cell(self.rules_sheet, _severity_label(severity), fill=severity), findings, reports])
             self.rows[RULES_SHEET] += 1
-        for sheet, header in ((self.summary, SUMMARY_HEADER), (self.findings, FINDINGS_HEADER), (self.rules_sheet, RULES_HEADER)):
+        for sheet, header in ((self.summary, SUMMARY_HEADER), (self.findings, FINDINGS_HEADER), (self.rules_sheet, RULES_HEADER), *self.extra):
             sheet.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(header))}{self.rows[sheet.title]}")
         self.workbook.save(path)
 
@@ -134,6 +135,22 @@ class FindingsWorkbook:
             out = getattr(getattr(sheet, "_writer", None), "out", None)
             if isinstance(out, str) and os.path.exists(out):
                 os.remove(out)
+
+    def table_sheet(self, title: str, header: list[tuple[str, int]], rows, fills: list[str | None] | None = None, fill_column: int = 0) -> None:
+        """A further sheet written at once (发布情况, 评分排名, 整改复核): ``header`` as
+        [(label, width)], ``rows`` of plain values; ``fills``: a fill key (see ``_FILLS``) per row for
+        the cell at ``fill_column``."""
+        sheet = self._sheet(title, header)
+        self.extra.append((sheet, header))
+        count = 1
+        for n, row in enumerate(rows):
+            values = [self._text(sheet, v) for v in row]
+            fill = fills[n] if fills else None
+            if fill:
+                values[fill_column] = self._cell(sheet, row[fill_column], fill=fill)
+            sheet.append(values)
+            count += 1
+        self.rows[title] = count
 
     def _sheet(self, title: str, header: list[tuple[str, int]]):
         from openpyxl.cell import WriteOnlyCell

@@ -6,11 +6,13 @@ data: :class:`~.records.ScanRecord` objects and result dicts.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 from ..exitcodes import fail_reason
 from ..shown import shown
 from . import spool
+from .cells import cell_line
 from .records import ScanRecord, WorkItem
 from .schema import KEY_CELLS
 
@@ -38,10 +40,11 @@ def scan_chunk(chunk: Sequence[tuple[int, str]], spool_dir: str | None = None, d
     return records
 
 
-def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str, Any]]:
+def audit_chunk(items: Sequence[WorkItem], debug: bool = False, cell_keys: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Audit pass: parse and audit each item in order, priors and members from earlier items.
 
     Worker side; never raises for a bad file: it becomes a result with status ``unreadable``.
+    ``cell_keys``: cells a scoring sheet reads, returned as ``sheet_cells``.
     """
     from ..engine import audit
 
@@ -60,8 +63,8 @@ def audit_chunk(items: Sequence[WorkItem], debug: bool = False) -> list[dict[str
             if len(members) < len(item.members):
                 members = []  # a member could not be read: the sum would be wrong, HIERARCHY-SUM stays off
             try:
-                result = audit(report, [prior] if prior is not None else None, members=members)
-                out.append(_compact(item, result, prior, len(members)))
+                result = audit(report, [prior] if prior is not None else None, members=members, publication=item.publication)
+                out.append(_compact(item, result, prior, len(members), cell_keys))
             except Exception as exc:  # noqa: BLE001
                 out.append(failed_result(item, _reason(item.path, exc, debug)))
         if item.keep and report is not None:
@@ -89,7 +92,7 @@ def _load(item: WorkItem):
     return load_report(item.path)
 
 
-def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
+def _compact(item: WorkItem, result, prior, members: int, cell_keys: Sequence[str] = ()) -> dict[str, Any]:
     """One audited report as plain data: its summary, key cells and findings (the parent adds the verdicts)."""
     from ..output import finding_dict
     from ..render import value_text
@@ -100,7 +103,7 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
     status = "error" if counts["error"] else "warning" if counts["warning"] else "info" if counts["info"] else "clean"
     findings = []
     for finding in result.findings:
-        data = finding_dict(finding)
+        data = finding_dict(finding) | {"subject": finding.subject}
         data["cell_labels"] = [describe(report.layout, key) for key in finding.cells] if report.layout else list(finding.cells)
         data["values_text"] = value_text(finding)
         findings.append(data)
@@ -119,5 +122,31 @@ def _compact(item: WorkItem, result, prior, members: int) -> dict[str, Any]:
         "prior": shown(prior.source) if prior is not None else None,
         "members": members,
         "cells": {key: report.value(key) for key in KEY_CELLS if key in report.cells},
+        "sheet_cells": {key: report.value(key) for key in cell_keys if key in report.cells},
         "findings": findings,
+        **publication_fields(report, result.publication),
+        "mtime": _mtime(report.source),
+        "cell_line": cell_line(report),
     }
+
+
+def publication_fields(report, used) -> dict[str, Any]:
+    """The publication date used (sidecar or printed), the deadline kind and the status."""
+    from ..agency import agency_kind
+    from ..publication import deadline
+    from ..roster import publication_status
+
+    kind = used.kind or agency_kind(report.agency)
+    limit = deadline(kind, report.year, used.deadline)
+    status, late = publication_status(used.date, limit.isoformat() if limit else None)
+    return {
+        "publication": used.to_dict(), "kind": kind, "deadline": limit.isoformat() if limit else None,
+        "publication_status": status, "days_late": late,
+    }
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0

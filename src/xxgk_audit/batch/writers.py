@@ -15,11 +15,17 @@ from typing import Any
 
 from ..output import CSV_COLUMNS, csv_row, finding_csv_row, unreadable_csv_row
 from ..shown import shown
-from .schema import KEY_CELLS, REPORT_COLUMNS
+from .schema import KEY_CELLS, PUBLICATION_COLUMNS, REPORT_COLUMNS
 from .verdicts import BatchVerdicts, review_columns
 from .workbook import FindingsWorkbook
 
 OUTPUTS = ("findings.csv", "reports.csv", "findings.xlsx")
+
+
+def publication_columns(result: dict[str, Any]) -> list:
+    """The reports.csv columns of :data:`~.schema.PUBLICATION_COLUMNS`."""
+    used = result.get("publication") or {}
+    return [used.get("date"), used.get("source"), result.get("kind"), result.get("deadline"), result.get("publication_status"), result.get("days_late")]
 
 
 class Writers:
@@ -38,8 +44,8 @@ class Writers:
         self.reports_csv.writerow(REPORT_COLUMNS)
         self.workbook = FindingsWorkbook()
 
-    def report(self, result: dict[str, Any], prior_source: str | None) -> None:
-        """An audited report (a result of :func:`~.worker.audit_chunk`)."""
+    def report(self, result: dict[str, Any], prior_source: str | None) -> dict:
+        """An audited report (a result of :func:`~.worker.audit_chunk`); returns its verdicts."""
         counts, agency, cells = result["counts"], result["agency"], result.get("cells", {})
         verdicts = self.verdicts.of_report(agency, result["year"], result["layout"], result["sha256"], result["source"])
         report = {key: result[key] for key in ("source", "agency", "year", "template", "sha256", "layout")}
@@ -52,13 +58,15 @@ class Writers:
             counts["error"], counts["warning"], counts["info"],
             prior_source, self.series.get(result["index"], agency), result["members"], None, result["sha256"],
             *(cells.get(key) for key in KEY_CELLS), *review_columns(result["layout"], conclusion),
+            *publication_columns(result),
         ]))
         self.workbook.report(result, prior_source, verdicts, conclusion)
+        return verdicts
 
     def unreadable(self, source: str, reason: str) -> None:
         source, reason = shown(source), shown(reason)
         self.findings_csv.writerow(unreadable_csv_row(source, reason))
-        self.reports_csv.writerow(csv_row([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS), *review_columns(None, None)]))
+        self.reports_csv.writerow(csv_row([source, None, None, None, None, "unreadable", None, None, None, None, None, None, reason, None, *(None for _ in KEY_CELLS), *review_columns(None, None), *(None for _ in PUBLICATION_COLUMNS)]))
         self.workbook.unreadable(source, reason)
 
     def close(self) -> list[str]:

@@ -310,6 +310,7 @@ class Slot:
     page: int
     inherited: bool = False  # its text continues a cell of the previous page
     ocr: OcrBox | None = None  # its text was recognized on a scanned page (see :mod:`.ocr_page`)
+    bbox: tuple[float, float, float, float] | None = None  # the drawn cell (x0, top, x1, bottom), on ``page``
 
 
 @dataclass
@@ -340,7 +341,7 @@ class Grid:
             if slot.col != col:
                 col += 1
                 continue
-            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, col_no=col + 1 if where else None, ocr=slot.ocr, **where))
+            cells.append(CellText(slot.text, page=slot.page, colspan=slot.colspan, inherited=slot.inherited or slot.row != row, col_no=col + 1 if where else None, ocr=slot.ocr, bbox=slot.bbox, **where))
             col += slot.colspan
         return cells
 
@@ -398,7 +399,7 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
         if joined is not None:
             text = joined
             wrapped.append(joined)
-        slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number)
+        slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number, bbox=(round(cx0, 1), round(ctop, 1), round(cx1, 1), round(cbottom, 1)))
         if own and (evidence := getattr(own[0], "cell_evidence", None)) is not None:
             slot.ocr = evidence(own, text)  # characters recognized on a scanned page
         for r in range(row, row + slot.rowspan):
@@ -473,10 +474,10 @@ def join_split_row(previous: Grid, grid: Grid) -> None:
         if after is None:
             continue
         if not after.text:
-            after.text, after.page, after.inherited = before.text, before.page, before.inherited or before.row != last
+            after.text, after.page, after.inherited, after.bbox = before.text, before.page, before.inherited or before.row != last, before.bbox
             after.ocr = before.ocr
         elif before.text and before.row == last:
-            after.text, after.page = join_lines(before.text + "\n" + after.text), before.page
+            after.text, after.page, after.bbox = join_lines(before.text + "\n" + after.text), before.page, before.bbox
             after.ocr = before.ocr or after.ocr
 
 
@@ -492,7 +493,7 @@ def carry_labels(previous: Grid, grid: Grid) -> None:
         if not _label_right_of(grid, 0, col, end):
             continue
         if not after.text:
-            after.text, after.page, after.inherited = before.text, before.page, True
+            after.text, after.page, after.inherited, after.bbox = before.text, before.page, True, before.bbox
             after.ocr = before.ocr
         elif is_label(after.text) and not _ORDINAL.match(after.text) and _label_right_of(previous, last, col, before_end):
             after.text, after.page, after.inherited = join_lines(before.text + "\n" + after.text), before.page, True

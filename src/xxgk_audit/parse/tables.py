@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Block, CellText, Document
@@ -75,6 +75,7 @@ def _matchers(layout: Layout) -> _Matchers:
         labels = [*table.header_labels, *(c.label for b in table.blocks for c in b.columns)]
         labels += [b.label_column for b in table.blocks if b.label_column]
         labels += table.outcome_labels
+        labels += [table.corner_note] if table.corner_note else []  # printed in the header's corner
         headers[key] = LabelMatcher((label, key, ()) for label in dict.fromkeys(labels))
         for block in table.blocks:
             columns[(key, block.key)] = LabelMatcher((c.label, i, ()) for i, c in enumerate(block.columns))
@@ -254,7 +255,7 @@ def _as_cell(event: RowEvent, value) -> CellText:
 
 def _piece_cell(cell: CellText, piece) -> CellText:
     column = None if cell.column is None else cell.column + piece.offset
-    return CellText(piece.text, line=cell.line, page=cell.page, column=column)
+    return CellText(piece.text, line=cell.line, page=cell.page, column=column, bbox=cell.bbox)
 
 
 def _kind(cell: CellText) -> str:
@@ -565,6 +566,7 @@ class TableParser:
             row_no=cell.row_no,
             col_no=cell.col_no,
             ocr=cell.ocr,
+            bbox=cell.bbox,
         )
 
     def _variant(self, kind: str, hit: LabelMatch, cells: tuple[str, ...], source: Source) -> None:
@@ -899,6 +901,7 @@ class TableParser:
             value_cell.row_no,
             value_cell.col_no,
             value_cell.ocr,
+            value_cell.bbox,
         )
         note = parsed.note
         if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..findings import Finding, Location
+from ..publication import Publication
 from ..report import Report, Source
 
 GROUPS = ("structure", "arithmetic", "text", "cross")
@@ -77,6 +78,7 @@ class AuditContext:
     members: list[Report] = field(default_factory=list)  # reports a region's summary report covers (batch)
     severities: dict[str, str] = field(default_factory=dict)  # re-graded severities by rule id
     checks: list[EquationCheck] = field(default_factory=list)
+    publication: Publication | None = None  # the publication date and deadline kind in use (DEADLINE)
 
     @property
     def file(self) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 
 from ..document import place, strip_tags

@@ -10,6 +10,8 @@ import re
 from datetime import date
 
 from ..agency import agency_kind
+from ..publication import SIDECAR, Publication, effective, kinds, parse_date
+from ..publication import deadline as due_date
 from ..parse.narrative import DATA, compact, to_simplified
 from .claims import ClaimCheck, narrative_checks
 from ..report import Report, Source
@@ -29,9 +31,7 @@ _NEGATION = re.compile(_FEES["negation"])
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+")
 _FEE_UNPAID = "t3.result.other.fee_unpaid"
 
-# 条例第四十九条: (month, day) of year Y+1 by kind of issuing body
-DEADLINES = {"department": (1, 31), "government": (3, 31)}
-KIND_LABELS = {"department": "部门", "government": "县级以上人民政府（本级报告）", "township": "乡镇（街道）", "unknown": "类型不明的机关"}
+# 条例第四十九条: the deadlines by kind of issuing body are data (layouts/deadlines.yaml, xxgk_audit.publication)
 
 
 def _section_name(ctx: AuditContext, key: str) -> str:
@@ -210,38 +210,28 @@ def t3_fee_vs_s6(ctx: AuditContext):
 
 # -- DEADLINE --------------------------------------------------------------------------------------
 
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    match = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+def deadline_status(report: Report, publication: Publication | None = None) -> tuple[date | None, date | None, str]:
+    """(legal deadline, publication date, kind of issuing body) for the memo and the roster.
 
-
-def deadline_status(report: Report) -> tuple[date | None, date | None, str]:
-    """(legal deadline, publication date, kind of issuing body) for the memo.
-
-    The deadline (条例第四十九条) is 1月31日 of the following year for a 部门 (a government's
-    办公室/办公厅 included) and 3月31日 for a 县级以上人民政府's own report; for 乡镇/街道 and unknown
-    bodies it is None (set by local notices). The publication date is ``report.published`` (page
-    meta tags, "发布时间/发布日期/公开日期" lines), or None when the page gives none: a PDF's creation
-    date is not a publication date (see :func:`_pdf_created`).
+    The deadline (条例第四十九条, ``layouts/deadlines.yaml``) is 1月31日 of the following year for a
+    部门 (a government's 办公室/办公厅 included) and 3月31日 for a 县级以上人民政府's own report; for
+    乡镇/街道 and unknown bodies it is None (set by local notices) unless ``publication`` carries an
+    explicit deadline. The kind is the roster's (``publication.kind``) where a batch was given one,
+    else read from the agency's name. The publication date is ``publication.date`` (a crawler's
+    first-seen date wins over the printed one, :func:`xxgk_audit.publication.effective`), else
+    ``report.published`` (page meta tags, "发布时间/发布日期/公开日期" lines), or None when neither
+    gives one: a PDF's creation date is not a publication date (see :func:`_pdf_created`).
     """
-    kind = agency_kind(report.agency)
-    limit = DEADLINES.get(kind)
-    deadline = date(report.year + 1, *limit) if limit and report.year else None
-    return deadline, _date(report.published), kind
+    used = publication if publication is not None else effective(report.published)
+    kind = used.kind or agency_kind(report.agency)
+    return due_date(kind, report.year, used.deadline), parse_date(used.date), kind
 
 
 def _pdf_created(report: Report) -> date | None:
     """The PDF file's creation (or modification) date: the report as filed cannot have been published
     before it, so it bounds the publication date from below; it is never taken as that date."""
     document = report.document
-    return _date(document.meta.get("pdf_created")) if document is not None else None
+    return parse_date(document.meta.get("pdf_created")) if document is not None else None
 
 
 def _date_source(report: Report, day: date, note: str) -> Source:
@@ -257,20 +247,28 @@ def _date_source(report: Report, day: date, note: str) -> Source:
     return Source(report.source, text=f"{note}：{day.isoformat()}")
 
 
+def _published_source(report: Report, used: Publication, day: date) -> Source:
+    if used.source == SIDECAR:
+        return Source(report.source, text=f"采集记录：{used.url or '（未记录网址）'} 首次发现于 {day.isoformat()}")
+    return _date_source(report, day, "页面元数据中的发布日期")
+
+
 @rule("DEADLINE", "warning", "text")
 def deadline(ctx: AuditContext):
     """条例第四十九条：部门于每年1月31日前、县级以上人民政府（本级报告）于每年3月31日前公布上一年度
     的年度报告；国办公开办函〔2021〕30号（四）：不按时发布的，依条例第四十七条追责。"""
-    limit, published, kind = deadline_status(ctx.report)
+    limit, published, kind = deadline_status(ctx.report, ctx.publication)
     if limit is None:
         return
-    who = KIND_LABELS[kind]
+    who = kinds()[kind].who if kind in kinds() else kind
+    used = ctx.publication or effective(ctx.report.published)
     if published is not None:
         if published > limit:
+            origin = used.source_label + (f"，报告所载日期为{used.printed}" if used.source == SIDECAR and used.printed and used.printed != used.date else "")
             yield ctx.finding(
                 "DEADLINE",
-                f"报告发布日期为{published.isoformat()}，晚于{who}的法定期限{limit.isoformat()}（逾期{(published - limit).days}天）",
-                locations=[location(None, _date_source(ctx.report, published, "页面元数据中的发布日期"), ctx.file)],
+                f"报告发布日期为{published.isoformat()}（{origin}），晚于{who}的法定期限{limit.isoformat()}（逾期{(published - limit).days}天）",
+                locations=[location(None, _published_source(ctx.report, used, published), ctx.file)],
                 subject=f"published:{published.isoformat()}",
             )
         return
