@@ -4,11 +4,14 @@ no error the source does not have.
 
 These are the PDFs agencies publish besides WPS and Word ones: borders drawn as thin rectangles,
 tables cut by page breaks with no rule along the break, a font subset per run whose metrics differ,
-numbers wrapped in narrow cells, labels cut over two pages.
+numbers wrapped in narrow cells, labels cut over two pages; and the header rows printed again on
+every page, with text in 三号 (16 pt, the size of official documents) so that rows break across
+pages, labels and numbers with them.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -58,3 +61,84 @@ def test_a_word_document_exported_by_libreoffice(tmp_path, seed):
         check=True, capture_output=True, timeout=180,
     )
     _same_reading(document, tmp_path / f"g{seed}.pdf")
+
+
+def _header_rows(table) -> list:
+    """The rows above the table's first number."""
+    rows = []
+    for row in table.rows:
+        if any(re.fullmatch(r"\d+", cell.text.strip()) for cell in row.cells):
+            break
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_word_document_in_large_type_with_repeated_headers_exported_by_libreoffice(tmp_path, seed):
+    """Word's "repeat as header row" and 16 pt text: the tables run over several pages, each page
+    starts with the header again, rows break across the pages (a label or a number goes on below
+    the header of the next page), and a page's part of a table shows fewer column rules."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer)")
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    synthetic = synth_generate.make_report("2019" if seed % 4 == 3 else "2021", seed, variety=True)
+    source = synth_render.write(synthetic, "docx", tmp_path, name=f"big{seed}")
+    document = docx.Document(source)
+    for table in document.tables:
+        for row in _header_rows(table):
+            mark = OxmlElement("w:tblHeader")
+            mark.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(mark)
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(16)
+    document.save(source)
+    subprocess.run(
+        [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    _same_reading(source, tmp_path / f"big{seed}.pdf")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_web_page_with_table_heads_printed_large_by_chromium(tmp_path, seed):
+    """<thead> rows are printed again on every page by Chromium."""
+    from xxgk_audit.loaders.decode import decode
+    from xxgk_audit.printing import PdfUnavailable, html_to_pdf, unavailable
+
+    if unavailable():
+        pytest.skip(unavailable())
+    synthetic = synth_generate.make_report("2019" if seed % 4 == 3 else "2021", seed + 8, variety=True)
+    page, _ = decode(synth_render.render(synthetic, "html"))
+    page = re.sub(r"charset=[\"']?[\w-]+", "charset=utf-8", re.sub(r"<table.*?</table>", _with_thead, page, flags=re.S))
+    page = page.replace("</head>", "<style>body{font-size:15pt} td,th{padding:6px}</style></head>", 1)
+    source = tmp_path / f"t{seed}.html"
+    source.write_text(page, encoding="utf-8")
+    try:
+        printed = html_to_pdf(source, tmp_path / f"t{seed}.pdf")
+    except PdfUnavailable as exc:
+        pytest.skip(exc.reason)
+    _same_reading(source, printed)
+
+
+def _with_thead(match) -> str:
+    table = match.group(0)
+    rows = re.findall(r"<tr.*?</tr>", table, re.S)
+    count = 0
+    for row in rows:
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        if any(re.fullmatch(r"\s*\d+\s*", re.sub("<[^>]+>", "", c)) for c in cells):
+            break
+        count += 1
+    if count == 0:
+        return table
+    start = table.index(rows[0])
+    end = table.index(rows[count - 1]) + len(rows[count - 1])
+    return table[:start] + "<thead>" + "".join(rows[:count]) + "</thead><tbody>" + table[end:].replace("</table>", "</tbody></table>")

@@ -408,3 +408,52 @@ def test_corpus_table_continues_over_the_page_break():
     assert cells(first_on_page_5)[:3] == [("三、本年度办理结果", 1, True), ("（四）无法提供", 1, True), ("2.没有现成信息需要另行制作", 1, False)]
     assert first_on_page_5.table == rows(document, page=4)[-1].table
     assert document.meta["title"] == "政府信息公开工作年度报告" and document.meta["pdf_created"] == "2025-02-25"
+
+
+# -- a table's parts on two pages ------------------------------------------------------------------
+
+def _grid(page, xs, rows, right=300.0):
+    """A Grid from rows of (text, colspan) cells over columns starting at ``xs``."""
+    from xxgk_audit.loaders.pdf_tables import Grid, Slot
+
+    cover = []
+    for r, row in enumerate(rows):
+        line, col = [], 0
+        for text, span in row:
+            slot = Slot(text, r, col, 1, span, page)
+            line += [slot] * span
+            col += span
+        cover.append(line)
+    return Grid(page, (xs[0], 0.0, right, 10.0 * len(rows)), [10.0 * r for r in range(len(rows))], len(xs), cover, xs=list(xs))
+
+
+def test_the_coarser_part_of_a_table_gets_the_columns_of_the_finer_part():
+    from xxgk_audit.loaders.pdf_tables import align_columns, continues
+
+    above = _grid(1, [70, 100, 130, 160], [[("（六）其他处理", 1), ("3.其他", 1), ("0", 1), ("0", 1)]])
+    below = _grid(2, [70.5, 160.5], [[("（七）总计", 1), ("2", 1)]])  # the label cell spans what above is three columns
+    align_columns(above, below)
+    assert continues(above, below) and below.ncols == 4
+    assert [c.text for c in below.row_cells(0)] == ["（七）总计", "2"]
+    assert below.origin(0, 0).colspan == 3 and below.origin(0, 3).text == "2"
+
+
+def test_parts_whose_columns_differ_otherwise_are_different_tables():
+    from xxgk_audit.loaders.pdf_tables import align_columns, continues
+
+    t3 = _grid(1, [70, 100, 130, 160], [[("a", 1), ("b", 1), ("0", 1), ("0", 1)]])
+    t4 = _grid(2, [70, 115, 145], [[("结果维持", 1), ("结果纠正", 1), ("总计", 1)]])
+    align_columns(t3, t4)
+    assert not continues(t3, t4)
+
+
+def test_the_header_printed_again_on_the_next_page_is_removed_before_the_parts_are_joined():
+    head = [[("（本列数据的勾稽关系为：…）", 1), ("申请人情况", 2)], [("（本列数据的勾稽关系为：…）", 1), ("自然人", 1), ("总计", 1)]]
+    first = _grid(1, [70, 100, 130], head + [[("一、本年新收", 1), ("1", 1), ("1", 1)]])
+    signature = first.header_rows()
+    assert len(signature) == 2
+    below = _grid(2, [70, 100, 130], head + [[("开申请", 1), ("", 1), ("", 1)]])
+    assert below.drop_repeated_header(signature) == 2
+    assert [c.text for c in below.row_cells(0)] == ["开申请", "", ""] and below.origin(0, 0).row == 0
+    alone = _grid(3, [70, 100, 130], head)
+    assert alone.drop_repeated_header(signature) == 0  # a page holding only the header keeps it

@@ -59,7 +59,7 @@ from ..errors import InputError
 from . import pdf_content, pdf_streams, scans
 from .budget import MB, Budget
 from .pdf_content import Char
-from .pdf_tables import Grid, carry_labels, closing_edges, continues, find_tables, grid, join_lines, join_split_row, split_row
+from .pdf_tables import Grid, align_columns, carry_labels, closing_edges, continues, find_tables, grid, join_lines, join_split_row, split_row
 from .pdf_text import page_text, text_lines
 from .text import _is_footer as _is_text_footer
 
@@ -128,6 +128,7 @@ class _Reader:
     tables: int = 0
     open_grid: Grid | None = None  # a table that ran to the end of the previous page
     open_block: Block | None = None
+    heads: dict[int, list[tuple[str, ...]]] = field(default_factory=dict)  # each table's header rows
     chars: int = 0
     unmapped: int = 0  # glyphs without a character ("(cid:123)"): the font has no Unicode map
     blank_pages: list[int] = field(default_factory=list)
@@ -183,12 +184,18 @@ class _Reader:
         if previous is None or not grids:
             return
         first = min(grids, key=lambda g: g.bbox[1])
-        if any(line.top < first.bbox[1] for line in lines) or not continues(previous, first):
+        if any(line.top < first.bbox[1] for line in lines):
             return
+        align_columns(previous, first)
+        if not continues(previous, first):
+            return
+        first.drop_repeated_header(self.heads.get(previous.index, []))
         first.index = previous.index
         if split_row(previous, first) and self.blocks and self.blocks[-1] is self.open_block:
             self.blocks.pop()
-            join_split_row(previous, first)
+            joined = join_split_row(previous, first)
+            if joined and previous.page in self.pages:
+                self.pages[previous.page] += "\n" + " ".join(joined)
         carry_labels(previous, first)
 
     def _emit(self, number: int, grids: list[Grid], lines: list[_Line]) -> None:
@@ -196,6 +203,7 @@ class _Reader:
         for found in grids:
             if found.index < 0:
                 found.index = self.tables
+                self.heads[found.index] = found.header_rows()
                 self.tables += 1
             items += [(found.tops[r], 1, (found, r)) for r in range(len(found.tops))]
         items.sort(key=lambda item: (item[0], item[1]))

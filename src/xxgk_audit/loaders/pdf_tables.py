@@ -30,6 +30,7 @@ _SNAP = _JOIN = _INTERSECT = 3.0  # pdfplumber's table settings
 _MIN_EDGE = 3.0
 _EPSILON = 1e-6  # index windows are this much wider than the tolerance; the exact test decides
 _ALIGN = 15.0  # points: how far a continued table's left/right edges may move between pages
+_SAME_EDGE = 2.0  # points: one column boundary, drawn on two pages
 _MAX_RULES = 1500  # more rules than this on a page: a drawing, no open tables are closed
 
 _ORDINAL = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．])")
@@ -59,6 +60,16 @@ def join_lines(text: str) -> str:
         glue = "" if _WIDE.match(out[-1]) or _WIDE.match(line[0]) else " "
         out += glue + line
     return out
+
+
+def _fills_line(own: list, right: float) -> bool:
+    """Whether the last line of a cell's characters reaches its right edge: no room for one more."""
+    bottom = max(c.top for c in own)
+    last = [c for c in own if abs(c.top - bottom) < 1.0 and c.text.strip()]
+    if not last:
+        return False
+    width = max(c.x1 - c.x0 for c in last)
+    return right - max(c.x1 for c in last) <= 1.5 * width + 2.0
 
 
 def _wrapped_number(own: list, printed: str, right: float) -> str | None:
@@ -311,6 +322,7 @@ class Slot:
     inherited: bool = False  # its text continues a cell of the previous page
     ocr: OcrBox | None = None  # its text was recognized on a scanned page (see :mod:`.ocr_page`)
     bbox: tuple[float, float, float, float] | None = None  # the drawn cell (x0, top, x1, bottom), on ``page``
+    full: bool = False  # digits whose last line reaches the cell's right edge: a number may go on below
 
 
 @dataclass
@@ -322,6 +334,7 @@ class Grid:
     cover: list[list[Slot | None]]  # [row][column] -> the cell covering that position
     index: int = -1  # the document's table number, shared by the parts of a table over pages
     wrapped: list[str] = field(default_factory=list)  # numbers printed over two lines of a narrow cell, joined
+    xs: list[float] = field(default_factory=list)  # the columns' left edges
 
     def origin(self, row: int, col: int) -> Slot | None:
         slot = self.cover[row][col]
@@ -347,6 +360,45 @@ class Grid:
 
     def has_own_text(self, row: int) -> bool:
         return any(s is not None and s.row == row and not s.inherited and s.text for s in self.cover[row])
+
+    def row_signature(self, row: int) -> tuple[str, ...]:
+        """The texts of a row's cells, left to right, whitespace removed (a repeated header row
+        reads the same on every page, whatever columns the page's grid has)."""
+        texts: list[str] = []
+        last = None
+        for slot in self.cover[row]:
+            if slot is last:
+                continue
+            last = slot
+            texts.append("".join(slot.text.split()) if slot is not None else "")
+        return tuple(texts)
+
+    def header_rows(self) -> list[tuple[str, ...]]:
+        """The signatures of the rows above the first row that holds a value: the table's header."""
+        head = []
+        for row in range(len(self.tops)):
+            if any(s is not None and is_value(s.text) for s in self.cover[row]):
+                break
+            head.append(self.row_signature(row))
+        return head
+
+    def drop_repeated_header(self, head: list[tuple[str, ...]]) -> int:
+        """Remove the rows at the top that repeat the table's header (Word, WPS and browsers print
+        it again on every page): the row cut by the page break then meets its other part. Returns
+        how many rows were removed (none unless all of the header is repeated and rows follow it)."""
+        count = len(head)
+        if not head or len(self.tops) <= count or any(self.row_signature(r) != head[r] for r in range(count)):
+            return 0
+        slots = {id(slot): slot for row in self.cover[count:] for slot in row if slot is not None}
+        for slot in slots.values():
+            if slot.row < count:  # a cell reaching down from the header: it starts at the new top
+                slot.rowspan -= count - slot.row
+                slot.row = 0
+            else:
+                slot.row -= count
+        del self.tops[:count]
+        del self.cover[:count]
+        return count
 
     def is_layout(self) -> bool:
         """A frame around text rather than a table: one column, or every row a single cell."""
@@ -402,11 +454,12 @@ def grid(cells: list[tuple[float, float, float, float]], chars: list[Char], numb
         slot = Slot(text, row, col, min(rowspan, len(tops) - row), min(colspan, len(xs) - col), number, bbox=(round(cx0, 1), round(ctop, 1), round(cx1, 1), round(cbottom, 1)))
         if own and (evidence := getattr(own[0], "cell_evidence", None)) is not None:
             slot.ocr = evidence(own, text)  # characters recognized on a scanned page
+        slot.full = bool(own) and _DIGITS.fullmatch(text) is not None and _fills_line(own, cx1)
         for r in range(row, row + slot.rowspan):
             for c in range(col, col + slot.colspan):
                 if cover[r][c] is None:
                     cover[r][c] = slot
-    return Grid(number, bbox, tops, len(xs), cover, wrapped=wrapped), used
+    return Grid(number, bbox, tops, len(xs), cover, wrapped=wrapped, xs=list(xs)), used
 
 
 # -- continuing a table over a page break -------------------------------------------------------
@@ -421,6 +474,47 @@ def _label_columns(grid: Grid, row: int) -> int:
 
 def _label_right_of(grid: Grid, row: int, col: int, end: int) -> bool:
     return any((s := grid.cover[row][c]) is not None and s.col == c and c > col and is_label(s.text) for c in range(col + 1, end))
+
+
+def align_columns(previous: Grid, grid: Grid) -> None:
+    """Give the parts of one table on two pages the same columns.
+
+    A part shows only the column boundaries its own rows draw: the rows of 表三 on one page may
+    all divide the label columns, those on the next page not (a page holding only the last rows).
+    When the parts have the same outer edges and every boundary of the coarser part is one of the
+    finer part's, the coarser part gets the missing boundaries, its cells widened over them; parts
+    that differ otherwise are different tables and are left alone.
+    """
+    if previous.ncols == grid.ncols or not previous.xs or not grid.xs:
+        return
+    if abs(previous.bbox[0] - grid.bbox[0]) > _ALIGN or abs(previous.bbox[2] - grid.bbox[2]) > _ALIGN:
+        return
+    coarse, fine = (previous, grid) if previous.ncols < grid.ncols else (grid, previous)
+    shift = fine.xs[0] - coarse.xs[0]  # a table may sit a little differently on the next page
+
+    def among(x: float, edges: list[float]) -> bool:
+        return any(abs(x - edge) <= _SAME_EDGE for edge in edges)
+
+    if not all(among(x + shift, fine.xs) for x in coarse.xs):
+        return
+    for edge in fine.xs:
+        if not among(edge - shift, coarse.xs):
+            _insert_column(coarse, edge - shift)
+
+
+def _insert_column(grid: Grid, x: float) -> None:
+    """A column boundary at ``x``: the cells across it cover one more column, those right of it move."""
+    col = bisect_right(grid.xs, x) - 1
+    slots = {id(slot): slot for row in grid.cover for slot in row if slot is not None}
+    for slot in slots.values():
+        if slot.col <= col < slot.col + slot.colspan:
+            slot.colspan += 1
+        elif slot.col > col:
+            slot.col += 1
+    for row in grid.cover:
+        row.insert(col + 1, row[col])
+    grid.xs.insert(col + 1, x)
+    grid.ncols += 1
 
 
 def continues(previous: Grid, grid: Grid) -> bool:
@@ -440,13 +534,18 @@ def split_row(previous: Grid, grid: Grid) -> bool:
     A value below the break needs an empty cell of the upper part above it.
     """
     last = len(previous.tops) - 1
-    values_below = values_above = False
+    values_below = values_above = number_goes_on = label_below = False
     only_label_text_below = True
     for col in range(grid.ncols):
         before, after = previous.origin(last, col), grid.origin(0, col)
         top_text = before.text if before else ""
         bottom_text = after.text if after else ""
+        label_below = label_below or is_label(bottom_text)
         if top_text and bottom_text:
+            if before.colspan == after.colspan and _goes_on(before, bottom_text):
+                number_goes_on = True
+                values_above = True
+                continue
             if before.colspan != after.colspan or not (is_label(top_text) and is_label(bottom_text)) or _ORDINAL.match(bottom_text):
                 return False
         elif bottom_text:
@@ -455,14 +554,24 @@ def split_row(previous: Grid, grid: Grid) -> bool:
             only_label_text_below = False
             values_below = values_below or is_value(bottom_text)
         values_above = values_above or is_value(top_text)
+    if number_goes_on and label_below:
+        return False  # a row with a label of its own below: not the digits of a number cut by the break
     if values_below:
         return True
     has_text_below = any(s is not None and s.row == 0 and s.text for s in grid.cover[0])
     return values_above and only_label_text_below and has_text_below
 
 
-def join_split_row(previous: Grid, grid: Grid) -> None:
-    """Put the two parts of a row cut by the page break together, in the lower part's cells."""
+def _goes_on(before: Slot, below: str) -> bool:
+    """Digits under the break that continue a number filling its cell's last line above it."""
+    return before.full and _DIGITS.fullmatch(below.strip()) is not None
+
+
+def join_split_row(previous: Grid, grid: Grid) -> list[str]:
+    """Put the two parts of a row cut by the page break together, in the lower part's cells.
+    Returns the numbers joined from digits on both sides of the break (they are printed on no page
+    as one, so the page of their first part gets them for SOURCE-GATE, as wrapped numbers do)."""
+    joined: list[str] = []
     last = len(previous.tops) - 1
     for col in range(grid.ncols):
         before, after = previous.cover[last][col], grid.origin(0, col)
@@ -476,9 +585,14 @@ def join_split_row(previous: Grid, grid: Grid) -> None:
         if not after.text:
             after.text, after.page, after.inherited, after.bbox = before.text, before.page, before.inherited or before.row != last, before.bbox
             after.ocr = before.ocr
+        elif before.text and before.row == last and _goes_on(before, after.text):
+            after.text, after.page, after.bbox = before.text + after.text.strip(), before.page, before.bbox
+            after.ocr = before.ocr or after.ocr
+            joined.append(after.text)
         elif before.text and before.row == last:
             after.text, after.page, after.bbox = join_lines(before.text + "\n" + after.text), before.page, before.bbox
             after.ocr = before.ocr or after.ocr
+    return joined
 
 
 def carry_labels(previous: Grid, grid: Grid) -> None:
