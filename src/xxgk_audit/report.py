@@ -108,6 +108,7 @@ class Inseparable:
     table: str
     cells: tuple[str, ...]
     rows: tuple[tuple[str, str, Source], ...]  # (printed label, the run-together digits, where)
+    short: int = 0  # not run together: this many values for more cells (blank cells lost in a conversion)
 
 
 @dataclass(slots=True)

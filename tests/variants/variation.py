@@ -264,6 +264,23 @@ def text_lines(text: str) -> str | None:
     return "\n".join(out)
 
 
+def one_cell_per_line(text: str) -> str | None:
+    """A web page's text taken by a crawler cell by cell (``get_text("\\n", strip=True)``): every
+    filled cell of a table on a line of its own, the empty ones gone."""
+    if "|" not in text:
+        return None
+    out = []
+    for line in text.split("\n"):
+        cells = _pipe(line)
+        if cells is None:
+            out.append(line)
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue
+        out += [c for c in cells if c]
+    return "\n".join(out)
+
+
 # -- wordings -----------------------------------------------------------------------------------------------
 
 def reword(old: str, new: str) -> Callable[[str], str | None]:
@@ -331,6 +348,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("long label wrapped over two rows", wrap_long_label, formats=("md",)),
     Variation("lost cell printed above the table", lost_cell_above, formats=("md",)),
     Variation("tables as lines of text", text_lines, formats=("md",), needs_complete=True),
+    Variation("one cell per line (crawler)", one_cell_per_line, formats=("md",), needs_complete=True),
     Variation("规范性文件 (old wording)", reword("行政规范性文件", "规范性文件"), formats=("txt", "md", "html")),
     Variation("不再受理其 (old wording)", reword("行政机关不再处理其", "行政机关不再受理其"), formats=("txt", "md", "html")),
     Variation("其他法律和行政法规禁止公开", reword("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"), formats=("txt", "md", "html")),

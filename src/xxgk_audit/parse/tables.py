@@ -171,6 +171,14 @@ def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
     return False
 
 
+def _lone_value(block: Block) -> str | None:
+    """The value a text line holds alone (one cell of a table printed one cell per line), else None."""
+    if block.kind == "row" or len(block.text) > 24:
+        return None
+    text = block.text.strip()
+    return text if _VALUE_TOKEN.fullmatch(text) else None
+
+
 def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
     """The first block of each table, found by the table's own header or a distinctive row label,
     independently of the section heading above it (which may be misspelled, renamed or absent)."""
@@ -303,20 +311,53 @@ class TableParser:
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
+        self.previous: Block | None = None  # the block read just before the current one
+        self.column: tuple[Block | None, list[CellText]] | None = None  # a row printed one cell per line
 
     # -- reading -----------------------------------------------------------------------------
     def read(self, blocks: list[Block], sections: dict[str, SectionHit]) -> None:
         headings = {hit.block: hit.key for hit in sections.values() if not hit.inferred}
         for index, block in enumerate(blocks):
             self.order = index
+            alone = _lone_value(block) if index not in headings else None
+            if self.column is not None and alone is None:
+                self._end_column()
             if index in headings:
                 table = self.layout.section(headings[index]).table
                 self._enter(table)
-                continue
-            if block.kind == "row":
+            elif alone is not None and self.context is not None:
+                self._column_cell(block, alone)
+            elif block.kind == "row":
                 self._row(block, list(block.cells))
             else:
                 self._text(block)
+            self.previous = block
+        self._end_column()
+
+    def _column_cell(self, block: Block, text: str) -> None:
+        """A value standing alone on its line (a table's cells one per line, as a crawler takes the
+        text of a web page): the values after a row's label line, up to the next line that is not a
+        value, are that row's cells."""
+        if self.column is None:
+            label = self.previous if self.previous is not None and self.fragments and self.fragments[-1] is self.previous else None
+            if label is not None and not self.m.rows[self.context].match(label.text, prefix=True):
+                label = None  # column labels just above (表四's 总计): the row has no label of its own
+            if label is not None:
+                self.fragments = self.fragments[:-1]
+            self.column = (label, [])
+        self.column[1].append(CellText(text, line=block.line, page=block.page, column=block.column))
+
+    def _end_column(self) -> None:
+        if self.column is None:
+            return
+        label, values = self.column
+        self.column = None
+        if label is None:
+            first = values[0]
+            self._row(Block("text", " ".join(v.text for v in values), line=first.line, page=first.page, column=first.column), values)
+            return
+        cells = [CellText(label.text, line=label.line, page=label.page, column=label.column), *values]
+        self._row(label, cells)
 
     def _enter(self, table: str | None, block: BlockSpec | None = None) -> None:
         if table != self.context or block is not None:
@@ -626,7 +667,7 @@ class TableParser:
                     if shorter is not None and key not in placed:
                         short.append((key, event, shorter))
                     else:
-                        self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{width}列不符，无法逐格对应")
+                        self._miscounted(table, key, event, width)
                     placed.setdefault(key, event)
                     event.values = []
                     continue
@@ -759,13 +800,13 @@ class TableParser:
         the row where the layout's equations allow only one place for it."""
         if len(short) != 1:
             for key, event, _ in short:
-                self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
+                self._miscounted(table, key, event, len(event.block.columns))
             return loose
         key, event, values = short[0]
         first = min((e.order for e in events if e.row is not None), default=0)
         above = [e for e in loose if e.order <= first and len([c for c in e.values if c.text.strip()]) == 1]
         if len(above) != 1:
-            self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{len(event.block.columns)}列不符，无法逐格对应")
+            self._miscounted(table, key, event, len(event.block.columns))
             return loose
         value = next(c for c in above[0].values if c.text.strip())
         options, seen = [], set()
@@ -809,6 +850,20 @@ class TableParser:
                 placed[(spec_block.key, row.key)] = event
                 used.add(id(event))
         return [e for e in unlabeled if id(e) not in used]
+
+    def _miscounted(self, table: TableSpec, key: tuple, event: RowEvent, width: int) -> None:
+        """A row whose values do not match its cells one to one. Fewer values than cells (a
+        conversion that dropped the blank cells): which value belongs to which cell cannot be told,
+        so the row's cells are inseparable — never guessed. More values than cells: content that
+        cannot be mapped."""
+        filled = [c for c in event.values if c.text.strip()]
+        if 0 < len(filled) < width:
+            where = self._source(filled[0], event.label or None)
+            run = " ".join(c.text.strip() for c in filled)
+            where.text = run
+            self.report.inseparable.append(Inseparable(table.key, self._event_keys(table, key, event), ((event.label, run, where),), short=width))
+            return
+        self._unmapped_event(event, table, f"“{event.label}”行的数值个数与表格的{width}列不符，无法逐格对应")
 
     def _unmapped_event(self, event: RowEvent, table: TableSpec, reason: str) -> None:
         previous = self.context

@@ -277,13 +277,19 @@ def cells_inseparable(ctx: AuditContext):
     for key, items in by_table.items():
         table = layout.tables[key]
         rows = [(label, digits, source) for item in items for label, digits, source in item.rows]
-        examples = [f"“{label}”{'行' if label else ''}为“{digits}”" if label else f"“{digits}”" for label, digits, _ in rows]
+        examples = [_inseparable_example(item, label, digits) for item in items for label, digits, _ in item.rows]
         cells = tuple(dict.fromkeys(k for item in items for k in item.cells))
-        if ctx.report.tables.get(key) == "inseparable":
+        whole = ctx.report.tables.get(key) == "inseparable"
+        if all(item.short for item in items):  # values fewer than cells: blank cells lost (a conversion)
+            message = (
+                f"{table.name}有{len(rows)}行的数值个数少于该行的单元格个数（{_listing(examples)}），空白单元格可能在转换中丢失，"
+                f"无法确定各数值属于哪一格，" + ("本表未读取任何数值" if whole else f"这{len(cells)}个单元格未读取，本表其余单元格已读取")
+            )
+        elif whole:
             message = f"{table.name}的数字在原文中连写在一起，无法唯一拆分到各单元格（{_listing(examples)}），本表未读取任何数值"
         else:
             message = (
-                f"{table.name}有{len(rows)}处数字在原文中连写，按单元格个数和勾稽关系仍无法唯一拆分（{_listing(examples)}），"
+                f"{table.name}有{len(rows)}处数字无法唯一对应到各单元格（{_listing(examples)}），"
                 f"这{len(cells)}个单元格未读取，本表其余单元格已读取"
             )
         yield ctx.finding(
@@ -293,6 +299,12 @@ def cells_inseparable(ctx: AuditContext):
             locations=[location(None, source, ctx.file) for _, _, source in rows],
             subject=key,
         )
+
+
+def _inseparable_example(item, label: str, digits: str) -> str:
+    if item.short:
+        return f"“{label}”行只有“{digits}”，该行有{item.short}个单元格" if label else f"只有“{digits}”，该行有{item.short}个单元格"
+    return f"“{label}”行为“{digits}”" if label else f"“{digits}”"
 
 
 @rule("LABEL-VARIANT", "info", "structure")
