@@ -141,3 +141,33 @@ def test_the_fee_statement_in_its_common_phrasings(tmp_path, statement):
     path = tmp_path / "report.txt"
     path.write_text("\n".join(lines[: start + 1] + ["", statement, ""]), encoding="utf-8")
     assert audit(load_report(path)).by_rule("S6-FEE-STATEMENT") == []
+
+
+TEXT_RULES = ("TEXT-VS-TABLE", "S1-COVERAGE", "S5-THIN", "S6-FEE-STATEMENT", "T3-FEE-VS-S6")
+
+
+def _mirror_pinyin(text: str) -> str:
+    """A mirror site's copy: pinyin inserted after the characters of a few frequent words."""
+    for word, pinyin in (("公开", "gong kai"), ("申请", "shen qing"), ("信息", "xin xi")):
+        text = text.replace(word, "".join(f"{ch}({p})" for ch, p in zip(word, pinyin.split())))
+    return text
+
+
+def _mirror_traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+@pytest.mark.parametrize("mirror", [_mirror_pinyin, _mirror_traditional], ids=["pinyin", "traditional"])
+def test_a_mirror_sites_copy_reads_as_the_original(tmp_path, mirror):
+    from helpers import sample_text
+
+    def text_findings(text: str) -> list[tuple[str, str | None]]:
+        path = tmp_path / "report.txt"
+        path.write_text(text, encoding="utf-8")
+        return sorted((f.rule, f.subject) for f in audit(load_report(path)).findings if f.rule in TEXT_RULES)
+
+    original = sample_text()
+    assert mirror(original) != original
+    assert text_findings(mirror(original)) == text_findings(original)

@@ -1,6 +1,10 @@
-import pytest
+import unicodedata
 
-from xxgk_audit.parse.labels import LabelMatcher, cosmetic, matchable
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xxgk_audit.parse.labels import LabelMatcher, cosmetic, matchable, nfkc
 
 OFFICIAL = [
     "本年制发件数",
@@ -68,3 +72,19 @@ def test_folds():
     assert cosmetic("第二十条  第(一)项") == cosmetic("第二十条第（一）项")
     assert matchable("（一）予以公开") == matchable("(一) 予以公开") == matchable("予以公开")
     assert matchable("1. 属于国家秘密") == matchable("属于国家秘密")
+
+
+# Chinese report text with full-width forms, compatibility characters (①, ㈠, ﹙), combining marks
+# and Hangul jamo, long enough to take the fast path
+_REPORT_CHARS = st.sampled_from(list("政府信息公开申请（）：，、。“”０１２３４５６７８９ＡＢａ\u3000 \t①㈠﹙﹚ｶﾞ\u0301\u0308eE\u1100\u1161\u11a8가"))
+
+
+@given(st.lists(_REPORT_CHARS, min_size=0, max_size=300).map("".join))
+def test_nfkc_is_exactly_unicode_nfkc(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_of_a_long_line_with_full_width_punctuation():
+    line = "（一）予以公开：本年共收到申请１２件，　其中自然人１０件。" * 10
+    assert nfkc(line) == unicodedata.normalize("NFKC", line)
+    assert "（" not in nfkc(line) and "１" not in nfkc(line)

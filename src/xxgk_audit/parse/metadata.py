@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..document import Block, Document
-from .labels import simplified
+from .labels import nfkc, simplified
 
 _TITLE = re.compile(
     r"(?P<pre>[^。；;]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^。；;]{0,40}?)\s*"
@@ -38,7 +38,7 @@ class Metadata:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", nfkc(text))
 
 
 def _title_candidates(document: Document, blocks: list[Block]) -> list[str]:
@@ -65,7 +65,7 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
     for text in texts:
         if not (("日期" in text or "时间" in text or "時間" in text) or _ISO_DATE.match(text)):
             continue
-        compact = unicodedata.normalize("NFKC", text)
+        compact = nfkc(text)
         match = _PUBLISHED.search(compact) or _ISO_DATE.match(compact)
         if match:
             return f"{int(match['y']):04d}-{int(match['m']):02d}-{int(match['d']):02d}"

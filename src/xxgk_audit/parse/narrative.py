@@ -50,11 +50,22 @@ _TRADITIONAL = re.compile("[開資訊總計結轉處決於與機關書號國後�
 _TRADITIONAL_MIN = 3
 
 
+# pinyin a mirror site inserted after characters (公(gong)开(kai)); removed when there are several
+# (one could be a Latin word in brackets, 政务新媒体(app))
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-z]{1,6}[)）]")
+_PINYIN_MIN = 3
+
+
+def _several(pattern: re.Pattern[str], text: str, count: int) -> bool:
+    return sum(1 for _, _ in zip(range(count), pattern.finditer(text))) >= count
+
+
 def to_simplified(text: str) -> str:
-    hits = _TRADITIONAL.finditer(text)
-    if sum(1 for _, _ in zip(range(_TRADITIONAL_MIN), hits)) < _TRADITIONAL_MIN:
-        return text
-    return simplified(text)
+    """The narrative as the agency wrote it: a mirror site's traditional characters and inserted
+    pinyin undone."""
+    if _several(_PINYIN, text, _PINYIN_MIN):
+        text = _PINYIN.sub("", text)
+    return simplified(text) if _several(_TRADITIONAL, text, _TRADITIONAL_MIN) else text
 
 
 def compact(text: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
 
 from ..document import place, strip_tags
 from ..layout import CellSpec, Layout
-from ..parse.labels import cosmetic
+from ..parse.labels import cosmetic, nfkc
 from ..parse.metadata import text_years
 from ..parse.values import parse_value
 from ..report import Source
@@ -374,7 +373,7 @@ def year_mismatch(ctx: AuditContext):
 
 @lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).replace(",", "")
+    return _SPACE.sub("", nfkc(text)).replace(",", "")
 
 
 def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
