@@ -462,6 +462,12 @@ def crossyear_data() -> dict:
 
 
 @cache
+def serial_headers() -> frozenset[str]:
+    """``layouts/tables.yaml``: headers of a serial-number column added at the left of a table."""
+    return frozenset(str(word) for word in _read("tables.yaml")["serial_headers"])
+
+
+@cache
 def key_cells() -> dict[str, str]:
     """``layouts/key_cells.yaml``: the cells a batch's reports.csv and the overview's series show,
     with their short names, in column order."""

@@ -314,6 +314,50 @@ def narrative_in_table_sections(text: str) -> str | None:
     return changed if changed != text else None
 
 
+def serial_column(text: str) -> str | None:
+    """A serial-number column at the left of every table: 序号 in the header rows, then 1, 2, 3 …
+    before the row labels (counted again from 1 in each table)."""
+    if "<tr" in text:
+        count = 0
+
+        def row(match: re.Match) -> str:
+            nonlocal count
+            if re.search(r"<t[dh][^>]*>\s*(?:<[^>]+>\s*)*[+-]?\d", match.group(2)):
+                count += 1
+                return f"{match.group(1)}<td>{count}</td>{match.group(2)}"
+            return f"{match.group(1)}<td>序号</td>{match.group(2)}"
+
+        parts = re.split(r"(?=<table)", text)
+        out = []
+        for part in parts:
+            count = 0
+            out.append(re.sub(r"(<tr[^>]*>)(.*?)(?=</tr>)", row, part, flags=re.S))
+        changed = "".join(out)
+        return changed if changed != text else None
+    lines = text.split("\n")
+    rules = [i for i, line in enumerate(lines) if line.strip().startswith("|") and set(line.strip()) <= set("|-: ")]
+    if any(i == 0 or not lines[i - 1].strip().startswith("|") or (i >= 2 and lines[i - 2].strip().startswith("|")) for i in rules):
+        return None  # a conversion's table fragments (a rule row inside a table): no printed order of rows to count
+    out, count, changed = [], 0, False
+    for line in lines:
+        cells = _pipe(line) if line.strip().startswith("|") else (line.split("\t") if "\t" in line else None)
+        if cells is None:
+            if line.strip():
+                count = 0
+            out.append(line)
+            continue
+        changed = True
+        if set("".join(cells)) <= set("-: "):
+            first = "---"
+        elif any(_is_value(c.strip()) for c in cells):
+            count += 1
+            first = str(count)
+        else:
+            first = "序号"
+        out.append(f"| {first} {line.strip()}" if line.strip().startswith("|") else f"{first}\t{line}")
+    return "\n".join(out) if changed else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -355,5 +399,6 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("部分公开 without its note", reword("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"), formats=("txt", "md", "html")),
     Variation("规章 row omitted", drop_row("规章"), errors=frozenset({"ROW-MISSING"}), lost_rows=("规章",)),
     Variation("thousands separators", thousands),
+    Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),
     Variation("counts quoted under the table headings", narrative_in_table_sections, formats=("txt", "md")),
 )

@@ -1,0 +1,52 @@
+"""A serial-number column (序号) at the left of a table is set aside; anything like it that is not one stays."""
+
+from __future__ import annotations
+
+from xxgk_audit.document import Block, CellText
+from xxgk_audit.parse.serial import drop_serial_columns
+
+
+def _row(*cells: str, line: int = 1, table: int | None = None) -> Block:
+    return Block("row", " | ".join(cells), line=line, cells=tuple(CellText(c, line=line, col_no=n) for n, c in enumerate(cells, 1)), table=table)
+
+
+def _texts(blocks: list[Block]) -> list[list[str]]:
+    return [[c.text for c in b.cells] for b in blocks if b.kind == "row"]
+
+
+def test_the_serial_column_is_set_aside_and_the_cells_keep_their_place():
+    blocks = [
+        _row("序号", "信息内容", "本年制发件数", line=1),
+        _row("1", "规章", "0", line=2),
+        _row("2", "行政规范性文件", "3", line=3),
+        _row("", "", "", line=4),
+        _row("3", "行政许可", "5", line=5),
+    ]
+    out = drop_serial_columns(blocks)
+    assert _texts(out) == [["信息内容", "本年制发件数"], ["规章", "0"], ["行政规范性文件", "3"], ["", ""], ["行政许可", "5"]]
+    assert out[2].cells[1].col_no == 3 and out[2].line == 3  # still traced to where it was printed
+    assert out[1].text == "规章 | 0"
+
+
+def test_a_count_may_start_again_where_a_new_table_follows():
+    blocks = [_row("序号", "信息内容", "数量"), _row("1", "规章", "0"), _row("序号", "信息内容", "数量"), _row("1", "行政许可", "2")]
+    assert _texts(drop_serial_columns(blocks))[3] == ["行政许可", "2"]
+
+
+def test_numbers_that_are_no_count_stay_as_printed():
+    blocks = [_row("序号", "信息内容", "数量"), _row("1", "规章", "0"), _row("5", "行政许可", "2")]
+    assert _texts(drop_serial_columns(blocks)) == _texts(blocks)
+
+
+def test_without_the_header_word_a_first_column_of_numbers_stays():
+    blocks = [_row("信息内容", "数量"), _row("1", "0"), _row("2", "0")]
+    assert _texts(drop_serial_columns(blocks)) == _texts(blocks)
+
+
+def test_each_source_table_is_judged_on_its_own():
+    blocks = [
+        _row("序号", "信息内容", table=1), _row("1", "规章", table=1),
+        _row("2", "0", "0", table=2), _row("3", "0", "0", table=2),  # another table: its first column is data
+    ]
+    out = drop_serial_columns(blocks)
+    assert _texts(out) == [["信息内容"], ["规章"], ["2", "0", "0"], ["3", "0", "0"]]
