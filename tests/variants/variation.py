@@ -185,6 +185,22 @@ def t4_three_rows(text: str) -> str | None:
     return text[:start] + "\n".join(rows) + "\n" + text[end:]
 
 
+def t4_two_tables(text: str) -> str | None:
+    """表四 as two tables, as a page too narrow for fifteen columns prints it: 行政复议 (five values
+    under its outcomes), then 行政诉讼 (ten values under its two groups and their outcomes)."""
+    found = _t4_block(text)
+    if found is None:
+        return None
+    start, end, values = found
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    rows = [
+        "行政复议", "", "| " + " | ".join(outcomes) + " |", "|" + "---|" * 5, "| " + " | ".join(values[0:5]) + " |", "",
+        "行政诉讼", "", "| 未经复议直接起诉 |  |  |  |  | 复议后起诉 |  |  |  |  |", "|" + "---|" * 10,
+        "| " + " | ".join(outcomes * 2) + " |", "| " + " | ".join(values[5:15]) + " |",
+    ]
+    return text[:start] + "\n".join(rows) + "\n" + text[end:]
+
+
 def t4_heading_misspelled(text: str) -> str | None:
     return retitle("s4", "四、政府信息公开行政复以、行政诉松情况")(text)
 
@@ -387,6 +403,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("三 heading missing", drop_heading("s3"), formats=("txt", "md", "html")),
     Variation("tables flattened, digits run together", flatten_tables, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
     Variation("表四 three rows of five", t4_three_rows),
+    Variation("表四 as two tables (行政复议, 行政诉讼)", t4_two_tables),
     Variation("表三 header repeated mid-table", repeated_header, formats=("md",)),
     Variation("applicant columns 数据1…", data_columns),
     Variation("long label wrapped over two rows", wrap_long_label, formats=("md",)),

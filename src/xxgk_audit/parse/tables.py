@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..document import Block, CellText, Document
@@ -698,6 +698,7 @@ class TableParser:
         groups = _t4_groups(table)
         per_group = width // len(groups)
         by_group: dict[int, RowEvent] = {}
+        parts: list[RowEvent] = []  # rows of fewer values than the table: its groups, printed as tables of their own?
         for event in events:
             if event.group is not None:
                 values, options = self._row_values(event, per_group)
@@ -713,13 +714,19 @@ class TableParser:
                 continue
             values, options = self._row_values(event, width)
             if values is None and options is None:
-                self._unmapped_event(event, table, f"无法对应到表四：数值个数与表四的{width}列不符")
+                parts.append(event)
             elif (None, None) in placed:
                 if options is not None or [fold_cell(c.text) for c in placed[(None, None)].values] != [fold_cell(c.text) for c in values]:
                     self._unmapped_event(event, table, "表四重复出现且数值不同，未采用第二次出现的数值")
             else:
                 event.values, event.options, event.block, event.row = values or [], options, spec_block, spec_block.rows[0]
                 placed[(None, None)] = event
+        split = self._t4_parts(parts, per_group, len(groups)) if (None, None) not in placed and not by_group else None
+        if split is not None:
+            by_group = split
+        else:
+            for event in parts:
+                self._unmapped_event(event, table, f"无法对应到表四：数值个数与表四的{width}列不符")
         if (None, None) in placed or not by_group:
             for event in by_group.values():
                 if (None, None) in placed:
@@ -732,6 +739,22 @@ class TableParser:
             if index not in by_group:
                 keys = tuple(c.key for c in self.layout.table_cells(table.key))[index * per_group : (index + 1) * per_group]
                 self.report.missing_rows.append(MissingRow(table.key, label, keys, rows=(label,)))
+
+    @staticmethod
+    def _t4_parts(parts: list[RowEvent], per_group: int, groups: int) -> dict[int, RowEvent] | None:
+        """表四 printed as tables of its own (行政复议 with five values, then 行政诉讼 with ten): rows
+        without a label whose values are whole groups, in the layout's order, all groups once."""
+        if not parts:
+            return None
+        by_group: dict[int, RowEvent] = {}
+        for event in parts:
+            fitted = next(((n, v) for n in range(1, groups - len(by_group) + 1) if (v := fit(event.values, n * per_group)) is not None), None)
+            if fitted is None:
+                return None
+            count, values = fitted
+            for part in range(count):
+                by_group[len(by_group)] = replace(event, values=values[part * per_group : (part + 1) * per_group], options=None)
+        return by_group if len(by_group) == groups else None
 
     @staticmethod
     def _row_values(event: RowEvent, width: int) -> tuple[list[CellText] | None, list[list[CellText]] | None]:
