@@ -241,6 +241,22 @@ def test_findings_csv_columns_and_rows_match_check_csv(tmp_path):
     assert any(",T4-SUM,error," in line for line in batch_lines)
 
 
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+def test_a_spooled_report_gives_the_findings_and_locations_of_check(tmp_path, fmt):
+    """HTML, DOCX and PDF documents are kept from the scan pass for the audit pass (batch/spool.py):
+    their findings, with each cell's table, row and column, are those of check."""
+    synth_generate = pytest.importorskip("synth.generate")
+    synth_render = pytest.importorskip("synth.render")
+    report, _ = synth_generate.inject_error(synth_generate.make_report("2021", 5, variety=False, profile="medium"), 5)
+    path = synth_render.write(report, fmt, tmp_path / "in", name="report")
+    check = cli("check", str(path), "--format", "csv")
+    assert check.returncode == 1, check.stderr
+    run_batch([tmp_path / "in"], tmp_path / "out", progress=False, overview=False)
+    batch_lines = (tmp_path / "out" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sorted(batch_lines[1:]) == sorted(check.stdout.splitlines()[1:])
+    assert any("表格第" in line for line in batch_lines), "cells are located by table, row and column"
+
+
 def test_exit_status_as_check(tmp_path):
     clean = tmp_path / "clean"
     clean.mkdir()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import os
 
-from ..document import Block, CellText, Document
+from ..document import Block, CellText, Document, OcrBox
 
-VERSION = 1
+VERSION = 2  # 2: every field of a cell (its place in the table, its box on the page, its OCR reading)
 
 
 def folder(stage: str) -> str:
@@ -68,7 +68,7 @@ def _plain(document: Document) -> dict:
         "lines": [[n, text] for n, text in document.source_lines.items()],
         "pages": [[n, text] for n, text in document.source_pages.items()],
         "blocks": [
-            [b.kind, b.text, b.line, b.page, b.table, b.level, b.column, [[c.text, c.line, c.page, c.colspan, c.inherited, c.column] for c in b.cells]]
+            [b.kind, b.text, b.line, b.page, b.table, b.level, b.column, [_plain_cell(c) for c in b.cells]]
             for b in document.blocks
         ],
     }
@@ -87,7 +87,7 @@ def _document(data) -> Document:
                 _text(text),
                 line=_number(line),
                 page=_number(page),
-                cells=tuple(CellText(_text(t), line=_number(l), page=_number(p), colspan=int(s), inherited=bool(i), column=_number(c)) for t, l, p, s, i, c in cells),
+                cells=tuple(_cell(cell) for cell in cells),
                 table=_number(table),
                 level=_number(level),
                 column=int(column),
@@ -106,6 +106,45 @@ def _document(data) -> Document:
         source_pages={int(n): _text(t) for n, t in data["pages"]},
         meta=meta,
     )
+
+
+def _plain_cell(cell: CellText) -> list:
+    ocr = cell.ocr
+    return [
+        cell.text, cell.line, cell.page, cell.colspan, cell.inherited, cell.column, cell.table_no, cell.row_no, cell.col_no,
+        list(cell.bbox) if cell.bbox is not None else None,
+        None if ocr is None else [ocr.page, list(ocr.box), ocr.text, ocr.confidence, ocr.suspect, list(ocr.readings), ocr.image, ocr.file],
+    ]
+
+
+def _cell(data) -> CellText:
+    text, line, page, colspan, inherited, column, table_no, row_no, col_no, bbox, ocr = data
+    return CellText(
+        _text(text), line=_number(line), page=_number(page), colspan=int(colspan), inherited=bool(inherited), column=_number(column),
+        table_no=_number(table_no), row_no=_number(row_no), col_no=_number(col_no),
+        bbox=None if bbox is None else _box(bbox), ocr=None if ocr is None else _ocr(ocr),
+    )
+
+
+def _ocr(data) -> OcrBox:
+    page, box, text, confidence, suspect, readings, image, file = data
+    return OcrBox(
+        int(_number(page)), _box(box), _text(text), _float(confidence),
+        suspect=None if suspect is None else _text(suspect), readings=tuple(_text(r) for r in readings),
+        image=_text(image), file=None if file is None else _text(file),
+    )
+
+
+def _box(value) -> tuple[float, float, float, float]:
+    if not isinstance(value, list) or len(value) != 4:
+        raise ValueError("a box of four numbers expected")
+    return tuple(_float(v) for v in value)
+
+
+def _float(value) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError("number expected")
+    return float(value)
 
 
 def _text(value) -> str:
