@@ -35,12 +35,12 @@ def write_atomic(target: str | os.PathLike, data: str | bytes, encoding: str = "
     return target
 
 
-def create_exclusive(folder: str | os.PathLike, name: str, data: bytes) -> Path | None:
+def create_exclusive(folder: str | os.PathLike, name: str, data: bytes, mode: int = 0o666) -> Path | None:
     """Create ``folder/name`` holding ``data``; None when that name is taken (by anything, a link too)."""
     target = Path(folder) / name
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(target, flags, 0o666)
+        fd = os.open(target, flags, mode)
     except FileExistsError:
         return None
     try:

@@ -319,7 +319,8 @@ def cmd_followup(args) -> int:
     from .engine import audit, tool_info
     from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
     from .loading import load_all, pair_priors
-    from .review import ReviewStore, StoreError, store_path
+    from .review import StoreError
+    from .reviewing import open_store
 
     reports, failures = load_all([args.old, args.new], args.debug)
     if failures or len(reports) != 2:
@@ -331,14 +332,10 @@ def cmd_followup(args) -> int:
         return EXIT_UNREADABLE
     priors, prior_failures = load_all(args.prior or [], args.debug)
     old_result, new_result = audit(old, pair_priors(old, priors)), audit(new, pair_priors(new, priors))
-    try:
-        store = ReviewStore(store_path(args.store))
-    except StoreError as exc:
-        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+    store = open_store(args)
+    if store is None:
         return EXIT_UNREADABLE
     with store:
-        for message in store.messages:
-            print(message, file=sys.stderr)
         try:
             result = follow(old_result, new_result, store)
             recorded = record(result, store, args.auditor) if not args.dry_run else None

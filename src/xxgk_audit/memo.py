@@ -250,7 +250,8 @@ def cmd_memo(args) -> int:
     from .exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
     from .loading import load_all, pair_priors
     from .output import summary_line
-    from .review import ReportReview, ReviewStore, StoreError, store_path
+    from .review import ReportReview, StoreError
+    from .reviewing import open_store
     from .snapshot import dump_audit
     from .store import STORE_ENV
 
@@ -268,13 +269,9 @@ def cmd_memo(args) -> int:
         if reason:  # before any work: one line, exit 2
             print(f"xxgk-audit memo：{reason}", file=sys.stderr)
             return EXIT_UNREADABLE
-    try:
-        store = ReviewStore(store_path(getattr(args, "store", None)))
-    except StoreError as exc:
-        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+    store = open_store(args)
+    if store is None:
         return EXIT_UNREADABLE
-    for message in store.messages:
-        print(message, file=sys.stderr)
     session = KernelSession()
     try:
         session.launch()  # the kernel boots while the reports are read here

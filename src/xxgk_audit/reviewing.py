@@ -21,6 +21,19 @@ class UsageError(ValueError):
     """A bad argument: printed as one line, exit status 2."""
 
 
+def open_store(args) -> ReviewStore | None:
+    """The review store of a command (``--store``, else the default), its one-time messages shown;
+    None, after one line naming the file, when it cannot be read."""
+    try:
+        store = ReviewStore(store_path(getattr(args, "store", None)))
+    except StoreError as exc:
+        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+        return None
+    for message in store.messages:
+        print(message, file=sys.stderr)
+    return store
+
+
 def cmd_review(args) -> int:
     from .engine import audit, tool_info
     from .loading import load_all, pair_priors
@@ -36,14 +49,10 @@ def cmd_review(args) -> int:
     priors, _ = load_all(args.prior or [], args.debug)
     report = reports[0]
     result = audit(report, pair_priors(report, priors))
-    try:
-        store = ReviewStore(store_path(args.store))
-    except StoreError as exc:
-        print(f"{exc.path}: {exc.reason}", file=sys.stderr)
+    store = open_store(args)
+    if store is None:
         return EXIT_UNREADABLE
     with store:
-        for message in store.messages:
-            print(message, file=sys.stderr)
         try:
             review = ReportReview.of(store, result)
             if verdict is not None or args.comment is not None:

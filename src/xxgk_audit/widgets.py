@@ -297,13 +297,6 @@ class AuditApp(w.VBox):
             return False
         try:
             store = self.open_store()
-        except StoreError as exc:
-            self.loaded = None
-            self.show_error(f"无法读取审核意见数据库 {exc.path}：{exc.reason}")
-            self._clear()
-            self._select("")
-            return False
-        try:
             path = check_allowed(resolve_report(report_path), self.roots)
             self.loaded = load_audit(path if self.roots is not None else report_path, self.prior_paths, self.folder, store=store)
         except StoreError as exc:

@@ -262,8 +262,8 @@ def lost_cell_above(text: str) -> str | None:
     return text[: table.start()] + f"{lost}\n\n" + text[table.start() :]
 
 
-def text_lines(text: str) -> str | None:
-    """Tables printed as lines of text (a PDF without ruling lines): labels then values, spaces between."""
+def _rewrite_pipe_rows(text: str, rewrite: Callable[[list[str]], list[str]]) -> str | None:
+    """Each Markdown table row replaced by the lines ``rewrite`` makes of its cells (rule rows dropped)."""
     if "|" not in text:
         return None
     out = []
@@ -271,30 +271,20 @@ def text_lines(text: str) -> str | None:
         cells = _pipe(line)
         if cells is None:
             out.append(line)
-            continue
-        if set("".join(cells)) <= set("-: "):
-            continue
-        labels = [c for c in cells if c and not _is_value(c)]
-        values = [c for c in cells if _is_value(c)]
-        out.append(" ".join(labels + values))
+        elif not set("".join(cells)) <= set("-: "):
+            out += rewrite(cells)
     return "\n".join(out)
+
+
+def text_lines(text: str) -> str | None:
+    """Tables printed as lines of text (a PDF without ruling lines): labels then values, spaces between."""
+    return _rewrite_pipe_rows(text, lambda cells: [" ".join([c for c in cells if c and not _is_value(c)] + [c for c in cells if _is_value(c)])])
 
 
 def one_cell_per_line(text: str) -> str | None:
     """A web page's text taken by a crawler cell by cell (``get_text("\\n", strip=True)``): every
     filled cell of a table on a line of its own, the empty ones gone."""
-    if "|" not in text:
-        return None
-    out = []
-    for line in text.split("\n"):
-        cells = _pipe(line)
-        if cells is None:
-            out.append(line)
-            continue
-        if set("".join(cells)) <= set("-: "):
-            continue
-        out += [c for c in cells if c]
-    return "\n".join(out)
+    return _rewrite_pipe_rows(text, lambda cells: [c for c in cells if c])
 
 
 # -- wordings -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import json
 import os
 
 from ..document import Block, CellText, Document, OcrBox
+from ..files import create_exclusive
 
 VERSION = 2  # 2: every field of a cell (its place in the table, its box on the page, its OCR reading)
 
@@ -27,23 +28,12 @@ def folder(stage: str) -> str:
 def write(document: Document, spool_dir: str, index: int) -> str | None:
     """Write ``document`` as ``<index>.json``; None when it cannot be written (a worker on another
     machine, a folder that is gone)."""
-    target = os.path.join(spool_dir, f"{int(index)}.json")
     data = json.dumps(_plain(document), separators=(",", ":")).encode("ascii")  # \\u-escapes: any name, any text
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(target, flags, 0o600)
+        target = create_exclusive(spool_dir, f"{int(index)}.json", data, mode=0o600)
     except OSError:
         return None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError:
-        try:
-            os.remove(target)
-        except OSError:
-            pass
-        return None
-    return target
+    return str(target) if target is not None else None
 
 
 def read(path: str) -> Document | None:
