@@ -109,6 +109,7 @@ class Inseparable:
     cells: tuple[str, ...]
     rows: tuple[tuple[str, str, Source], ...]  # (printed label, the run-together digits, where)
     short: int = 0  # not run together: this many values for more cells (blank cells lost in a conversion)
+    merged: str | None = None  # a column group printed as one column (法人或其他组织): its label
 
 
 @dataclass(slots=True)

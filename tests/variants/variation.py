@@ -364,6 +364,30 @@ def serial_column(text: str) -> str | None:
     return "\n".join(out) if changed else None
 
 
+def organisations_in_one_column(text: str) -> str | None:
+    """表三's 法人或其他组织 printed as one column: the header row of its five kinds left out, each
+    row's five values replaced by their sum."""
+    out, changed = [], False
+    for line in text.split("\n"):
+        pipe = line.strip().startswith("|")
+        cells = _pipe(line) if pipe else (line.split("\t") if "\t" in line else None)
+        if cells is None:
+            out.append(line)
+            continue
+        if re.sub(r"\s", "", "".join(cells)).find("商业企业科研机构") >= 0:
+            changed = True
+            continue
+        values = [i for i, c in enumerate(cells) if _is_value(c.strip())]
+        if len(values) == 7 and values == list(range(values[0], values[0] + 7)):
+            first = values[0]
+            total = sum(int(cells[i].strip()) for i in values[1:6])
+            cells = cells[: first + 1] + [str(total)] + cells[first + 6 :]
+            line = "| " + " | ".join(c.strip() for c in cells) + " |" if pipe else "\t".join(cells)
+            changed = True
+        out.append(line)
+    return "\n".join(out) if changed else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -407,5 +431,6 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("规章 row omitted", drop_row("规章"), errors=frozenset({"ROW-MISSING"}), lost_rows=("规章",)),
     Variation("thousands separators", thousands),
     Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),
+    Variation("法人或其他组织 as one column", organisations_in_one_column, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
     Variation("counts quoted under the table headings", narrative_in_table_sections, formats=("txt", "md")),
 )

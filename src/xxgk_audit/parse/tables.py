@@ -15,7 +15,7 @@ go to :mod:`.flat`.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -226,6 +226,11 @@ _NOTES = {
 }
 
 
+def _folded(values: list[CellText | None]) -> list[str | None]:
+    """A row's values compared as printed (None: a cell of a group printed as one column)."""
+    return [fold_cell(c.text) if c is not None else None for c in values]
+
+
 def _join_notes(first: str, second: str | None) -> str:
     return f"{first}；{second}" if second else first
 
@@ -309,6 +314,7 @@ class TableParser:
         self.events: dict[str, list[RowEvent]] = {key: [] for key in layout.tables}
         self.flat_rows: dict[str, list[flat.FlatRow]] = {key: [] for key in layout.tables}
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
+        self.header_labels: dict[str, set[str]] = defaultdict(set)  # table -> official header labels its header rows print
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
         self.previous: Block | None = None  # the block read just before the current one
@@ -390,6 +396,7 @@ class TableParser:
         exact = sum(1 for c in texts if matcher.match(c.text, fuzzy=False))
         if exact < 2 and sum(1 for c in texts if matcher.match(c.text)) < 2:
             return False
+        self.header_labels[table].update(hit.official for c in texts if (hit := matcher.match(c.text)) is not None)
         block = self.current_block.get(table)
         candidates = [block] if block else list(self.layout.tables[table].blocks)
         for cell in texts:
@@ -662,6 +669,8 @@ class TableParser:
                     values = None
                 if options is not None:
                     event.values, event.options = [], options
+                elif values is None and (merged := self._merged_group(table, key, event)) is not None:
+                    event.values = merged
                 elif values is None:
                     shorter = fit(event.values, width - 1) if width > 1 else None
                     if shorter is not None and key not in placed:
@@ -674,7 +683,7 @@ class TableParser:
                 else:
                     event.values = values
                 if key in placed:
-                    if [fold_cell(c.text) for c in placed[key].values] != [fold_cell(c.text) for c in event.values]:
+                    if _folded(placed[key].values) != _folded(event.values):
                         self._unmapped_event(event, table, f"“{event.label}”行重复出现且数值不同，未采用第二次出现的数值")
                     continue
                 placed[key] = event
@@ -797,7 +806,7 @@ class TableParser:
                 event.options = [o for o in event.options if all(s or not c.text.startswith("-") for s, c in zip(signed, o))]
                 rows.append(splitting.OpenRow(keys, list(event.options)))
             else:
-                known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values))
+                known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values) if c is not None)
         before = [len(r.options) for r in rows]
         used = splitting.resolve(self.layout, table.key, known, rows)
         for event, row, count in zip(open_events, rows, before):
@@ -874,6 +883,30 @@ class TableParser:
                 used.add(id(event))
         return [e for e in unlabeled if id(e) not in used]
 
+    def _merged_group(self, table: TableSpec, key: tuple, event: RowEvent) -> list[CellText | None] | None:
+        """A row under a header that prints a column group as one column (法人或其他组织 without its
+        five columns): one value for each column outside the group and one for the group. The
+        columns outside it are read; the group's cells stay unknown (CELLS-INSEPARABLE says why)."""
+        columns = event.block.columns
+        printed = self.header_labels[table.key]
+        for group in dict.fromkeys(c.group for c in columns if c.group):
+            members = [c for c in columns if c.group == group]
+            if group not in printed or any(c.label in printed for c in members):
+                continue
+            values = fit(event.values, len(columns) - len(members) + 1)
+            if values is None:
+                return None
+            first = columns.index(members[0])
+            merged = values[first]
+            if list(columns[first : first + len(members)]) != members or not merged.text.strip():
+                return None
+            where = self._source(merged, event.label or None)
+            where.text = merged.text
+            keys = tuple(spec.key for spec in self.layout.row_cells(table.key, event.block.key, event.row.key) if spec.column in {c.key for c in members})
+            self.report.inseparable.append(Inseparable(table.key, keys, ((event.label, merged.text.strip(), where),), merged=group))
+            return values[:first] + [None] * len(members) + values[first + 1 :]
+        return None
+
     def _miscounted(self, table: TableSpec, key: tuple, event: RowEvent, width: int) -> None:
         """A row whose values do not match its cells one to one. Fewer values than cells (a
         conversion that dropped the blank cells): which value belongs to which cell cannot be told,
@@ -891,7 +924,7 @@ class TableParser:
     def _unmapped_event(self, event: RowEvent, table: TableSpec, reason: str) -> None:
         previous = self.context
         self.context = table.key
-        self._unmapped(event.source, ([CellText(event.label)] if event.label else []) + list(event.values), reason)
+        self._unmapped(event.source, ([CellText(event.label)] if event.label else []) + [c for c in event.values if c is not None], reason)
         self.context = previous
 
     def _cells(self, table: TableSpec, placed: dict) -> None:

@@ -279,7 +279,10 @@ def cells_inseparable(ctx: AuditContext):
         examples = [_inseparable_example(item, label, digits) for item in items for label, digits, _ in item.rows]
         cells = tuple(dict.fromkeys(k for item in items for k in item.cells))
         whole = ctx.report.tables.get(key) == "inseparable"
-        if all(item.short for item in items):  # values fewer than cells: blank cells lost (a conversion)
+        groups = list(dict.fromkeys(item.merged for item in items if item.merged))
+        if groups and all(item.merged for item in items):  # a column group printed as one column
+            message = "；".join(_merged_message(table, group, [i for i in items if i.merged == group]) for group in groups)
+        elif all(item.short for item in items):  # values fewer than cells: blank cells lost (a conversion)
             message = (
                 f"{table.name}有{len(rows)}行的数值个数少于该行的单元格个数（{_listing(examples)}），空白单元格可能在转换中丢失，"
                 f"无法确定各数值属于哪一格，" + ("本表未读取任何数值" if whole else f"这{len(cells)}个单元格未读取，本表其余单元格已读取")
@@ -298,6 +301,16 @@ def cells_inseparable(ctx: AuditContext):
             locations=[location(None, source, ctx.file) for _, _, source in rows],
             subject=key,
         )
+
+
+def _merged_message(table, group: str, items: list) -> str:
+    members = [c.label for b in table.blocks for c in b.columns if c.group == group]
+    cells = sum(len(item.cells) for item in items)
+    return (
+        f"{table.name}的“{group}”只印了一列，没有按格式分为{'、'.join(members)}{len(members)}列"
+        f"（{len(items)}行，如{_listing([f'“{label}”行印为“{digits}”' for item in items[:3] for label, digits, _ in item.rows])}），"
+        f"这{cells}个单元格无法读取；本表其余单元格已读取"
+    )
 
 
 def _inseparable_example(item, label: str, digits: str) -> str:
