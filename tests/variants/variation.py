@@ -416,6 +416,11 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("二 heading missing", drop_heading("s2"), formats=("txt", "md", "html")),
     Variation("三 heading missing", drop_heading("s3"), formats=("txt", "md", "html")),
     Variation("tables flattened, digits run together", flatten_tables, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
+    *(
+        Variation(f"tables flattened, {number} heading missing", (lambda key: lambda text: flatten_tables(drop_heading(key)(text) or text))(key),
+                  errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True, formats=("txt", "md"))
+        for number, key in (("二", "s2"), ("三", "s3"), ("四", "s4"))
+    ),
     Variation("表四 three rows of five", t4_three_rows),
     Variation("表四 as two tables (行政复议, 行政诉讼)", t4_two_tables),
     Variation("表三 header repeated mid-table", repeated_header, formats=("md",)),

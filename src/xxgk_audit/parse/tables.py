@@ -171,6 +171,19 @@ def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
     return False
 
 
+_MAX_HEADER_LINE = 40  # a line longer than this that announces a table holds more than its header
+
+
+def _run_together_table(layout: Layout, text: str, anchors: dict[str, int]) -> str | None:
+    """The table a line of run-together cells holds (a crawler's line of one table): its own header
+    and at least three of its row labels, with numbers that are no sentence's counts."""
+    folded = cosmetic(text)
+    for key, table in layout.tables.items():
+        if key not in anchors and _announces(layout, key, text, folded) and flat.count_labels(text, table) >= 3 and not flat.narrative(text):
+            return key
+    return None
+
+
 def _lone_value(block: Block) -> str | None:
     """The value a text line holds alone (one cell of a table printed one cell per line), else None."""
     if block.kind == "row" or len(block.text) > 24:
@@ -209,6 +222,8 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
                 continue
             hit = _block_header(layout, text)
             found = hit.target[0] if hit else marker_table(layout, cosmetic(text))
+            if found is None and len(text) > _MAX_HEADER_LINE and any(ch.isdigit() for ch in text):
+                found = _run_together_table(layout, text, anchors)
         if found is not None and found not in anchors:
             anchors[found] = index
         if len(anchors) == wanted:
