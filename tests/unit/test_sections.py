@@ -84,6 +84,20 @@ def test_a_section_split_in_two_keeps_its_parts_and_the_last_is_found_by_its_tit
     assert "六、改进措施" in hits["s5"].text  # the measures belong to 五
 
 
+def test_a_section_whose_heading_is_missing_is_found_by_its_first_part():
+    lines = [line for line in FULL if line != "五、存在的主要问题及改进情况"]
+    lines.insert(lines.index("存在的问题是……。下一步将加强培训。"), "（一）存在的主要问题")
+    hits, _ = find_sections(blocks(*lines), SECTIONS)
+    assert hits["s5"].title == "(一)存在的主要问题" and hits["s5"].is_variant  # as printed, width folded
+    assert "下一步将加强培训" in hits["s5"].text
+
+
+def test_a_section_split_in_two_on_one_crawler_line_keeps_both_parts():
+    line = "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼0000五、存在的主要问题（一）……六、改进措施一是……七、其他需要报告的事项无。"
+    cut = [b.text for b in split_inline_titles(blocks("某局2023年政府信息公开工作年度报告", line), SECTIONS) if b.kind == "heading"]
+    assert cut == ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题", "七、其他需要报告的事项"]
+
+
 def test_the_table_decides_between_a_sub_heading_and_the_section():
     lines = ["一、总体情况", "二、主动公开工作情况", "三、依申请公开", "一、主动公开政府信息情况", "第二十条第（一）项", "二、收到和处理政府信息公开申请情况", "申请人情况"]
     anchors = {"t2": 4, "t3": 6}

@@ -157,6 +157,14 @@ def flatten_tables(text: str) -> str | None:
     return "\n".join(out)
 
 
+def one_line(text: str) -> str | None:
+    """A crawler's text of a whole page: the title, then everything else on one line, headings
+    and tables run together with nothing between them."""
+    flat = flatten_tables(text) or text
+    lines = [line.strip().lstrip("#").strip() for line in flat.split("\n") if line.strip()]
+    return lines[0] + "\n" + "".join(lines[1:]) if len(lines) > 2 else None
+
+
 def _t4_block(text: str) -> tuple[int, int, list[str]] | None:
     """(start, end, values) of the 表四 in a Markdown or tab table: header rows and the value row."""
     lines = text.split("\n")
@@ -420,6 +428,11 @@ VARIATIONS: tuple[Variation, ...] = (
         Variation(f"tables flattened, {number} heading missing", (lambda key: lambda text: flatten_tables(drop_heading(key)(text) or text))(key),
                   errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True, formats=("txt", "md"))
         for number, key in (("二", "s2"), ("三", "s3"), ("四", "s4"))
+    ),
+    *(
+        Variation(f"whole report on one line{name}", (lambda first: lambda text: one_line(first(text) or text) if first else one_line(text))(first),
+                  errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True, formats=("txt", "md"))
+        for name, first in (("", None), (", 五 split, 七 numbered", split_section_five), (", counts quoted under the table headings", narrative_in_table_sections))
     ),
     Variation("表四 three rows of five", t4_three_rows),
     Variation("表四 as two tables (行政复议, 行政诉讼)", t4_two_tables),

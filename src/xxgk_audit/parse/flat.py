@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,6 +91,7 @@ def count_labels(text: str, table: TableSpec) -> int:
     return len({m.group(0) for m in pattern.finditer(folded)})
 
 
+_DIGIT = re.compile(r"\d")
 _COUNTED = re.compile(r"\d(?:\s*(?:件|条|个|次|项|人|篇|期|场|家|份|万元|元|%|％|余|多))")
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -101,13 +103,27 @@ def narrative(text: str) -> bool:
     return numbers > 0 and 2 * len(_COUNTED.findall(text)) >= numbers
 
 
+def _header_at(text: str, folded: str, positions: list[int], words: tuple[str, ...]) -> int | None:
+    """Where a table's header begins in the folded text: the first occurrence of its first word
+    from which all its words come before the next digit of the text ("…行政复议1件…" quotes a
+    count; the table's header runs on into its cells). The first occurrence when there is none such."""
+    first = at = folded.find(words[0])
+    while at >= 0 and len(words) > 1:
+        digit = _DIGIT.search(text, positions[at])
+        header = folded[at : bisect_left(positions, digit.start()) if digit else len(folded)]
+        if all(word in header for word in words):
+            return at
+        at = folded.find(words[0], at + 1)
+    return first if first >= 0 else None
+
+
 def first_label(text: str, table: TableSpec) -> int | None:
     """Where ``table`` begins in ``text``: its first header (a block header, the first word of a
     marker), else its first label at least four characters long."""
     folded, positions = _fold_with_map(text)
-    headers = [cosmetic(b.header).translate(_CONFUSION) for b in table.blocks if b.header]
-    headers += [cosmetic(m.words[0]).translate(_CONFUSION) for m in table.markers]
-    found = [folded.find(h) for h in headers if h and h in folded]
+    headers = [(cosmetic(b.header).translate(_CONFUSION),) for b in table.blocks if b.header]
+    headers += [tuple(cosmetic(w).translate(_CONFUSION) for w in m.words) for m in table.markers]
+    found = [at for words in headers if words[0] and (at := _header_at(text, folded, positions, words)) is not None]
     if found:
         return positions[min(found)]
     pattern, _ = _label_pattern(table)

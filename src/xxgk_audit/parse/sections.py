@@ -53,9 +53,10 @@ _INLINE_SIMILARITY = 80.0  # a title in another wording, inside run-together tex
 _LISTED = re.compile(r"\s*[；;，,、]")  # "…包括：一、总体情况；二、…": titles listed in a sentence, no headings
 _RENAMED_TITLE = re.compile(r"[^\d\s，。；：,.;:（(、]{2,20}(?=\d|[，。；：,.;:（(\s])")
 # what may still end such a title after its most similar part: 情况, 计划, a suffix such as （有关情况附表）
-_TITLE_ENDING = re.compile(r"[^\d\s，。；：,.;:（(]{0,6}?(?:情况|事项|措施|计划|打算|工作|附表[）)])|[（(][^\d（(）)]{0,8}附表[）)]")
+_TITLE_ENDING = re.compile(r"[^\d\s，。；：,.;:（(、]{0,6}?(?:情况|事项|措施|计划|打算|工作|附表[）)])|[（(][^\d（(）)]{0,8}附表[）)]")
 # inline titles in run-together crawler text: "…监督保障方面…。二、主动公开政府信息情况第二十条…"
-_INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六][、.．]")
+# (七、八: a section split in two renumbers the ones after it: "…七、其他需要报告的事项…")
+_INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六七八][、.．]")
 
 
 @dataclass(slots=True)
@@ -395,15 +396,18 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
                 seen.add(glued.group(0)[0])
                 cuts.append((glued.start(), glued.end()))
         for match in _INLINE_NUMBERED.finditer(block.text):
-            if match.group(0)[0] not in NUMERALS[:6] or any(start <= match.start() < end for start, end in cuts):
+            if any(start <= match.start() < end for start, end in cuts):
                 continue
             rest = block.text[match.end():]
+            renumbered = match.group(0)[0] not in {section.number for section in sections}  # beyond the last section
             for section, pattern in titles:
                 title = pattern.match(rest)
-                if title and match.group(0)[0] == section.number:
+                if title and (match.group(0)[0] == section.number or renumbered):
                     cuts.append((match.start(), match.end() + title.end()))
                     break
             else:
+                if renumbered:
+                    continue
                 length = _inline_title(rest, match.group(0)[0], sections)
                 if length:
                     cuts.append((match.start(), match.end() + length))

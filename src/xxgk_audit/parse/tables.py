@@ -163,11 +163,14 @@ def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
             continue
         if not marker.header_only:
             return True
-        # a header row run together with its values: from its first word to the first digit, header words only
+        # a header row run together with its values: from its first word to the first digit, header
+        # words only (at any occurrence of the first word: a sentence before may quote it, 行政复议1件)
         start = folded.find(words[0])
-        header = re.match(r"\D*", folded[start:]).group(0)
-        if all(w in header for w in words) and len(_header_rest_patterns(layout)[key].sub("", header)) <= marker.rest_chars:
-            return True
+        while start >= 0:
+            header = re.match(r"\D*", folded[start:]).group(0)
+            if all(w in header for w in words) and len(_header_rest_patterns(layout)[key].sub("", header)) <= marker.rest_chars:
+                return True
+            start = folded.find(words[0], start + 1)
     return False
 
 
