@@ -432,7 +432,10 @@ VARIATIONS: tuple[Variation, ...] = (
     *(
         Variation(f"whole report on one line{name}", (lambda first: lambda text: one_line(first(text) or text) if first else one_line(text))(first),
                   errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True, formats=("txt", "md"))
-        for name, first in (("", None), (", 五 split, 七 numbered", split_section_five), (", counts quoted under the table headings", narrative_in_table_sections))
+        for name, first in (
+            ("", None), (", 五 split, 七 numbered", split_section_five), (", counts quoted under the table headings", narrative_in_table_sections),
+            (", serial-number column 序号", serial_column),  # the serial numbers run into the values: those cells stay unknown, never misread
+        )
     ),
     Variation("表四 three rows of five", t4_three_rows),
     Variation("表四 as two tables (行政复议, 行政诉讼)", t4_two_tables),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Block, CellText
-from ..layout import BlockSpec, RowSpec, TableSpec
+from ..layout import BlockSpec, RowSpec, TableSpec, serial_headers
 from .labels import _CONFUSION, _DROP, LabelMatch, LabelMatcher, cosmetic, simplified
 
 _LABEL_PUNCTUATION = " \t\u3000（）()“”\"'‘’《》【】[]〔〕、，,：:；;。"
@@ -36,6 +36,9 @@ class FlatRow:
     column: int
     unmapped: bool = False  # numbers after text that no label accounts for
     match: LabelMatch | None = None  # a label found by similarity, not by its exact form
+    # the digits are not the layout's cells one after another: the table prints a serial-number
+    # column (序号), whose numbers run into them
+    unsplittable: bool = False
 
 
 @lru_cache(maxsize=8192)
@@ -202,6 +205,11 @@ def _residue(numeric: str, rest: str, table: TableSpec):
     return numeric, found
 
 
+def _folded(label: str) -> str:
+    """A label folded as :func:`_fold_with_map` folds the text it is looked for in."""
+    return cosmetic(label).translate(_CONFUSION)
+
+
 def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     """The rows of ``table`` found in one run-together line, with their value runs split or not."""
     pattern, labels = _label_pattern(table)
@@ -213,6 +221,7 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     starts = {start for start, _, _ in found}
     found = [f for f in found if f[2][1] is not None or f[1] >= len(folded) or text[positions[f[1]]].isdigit() or f[1] in starts]
     rows: list[FlatRow] = []
+    unsplittable = any(_folded(word) in folded for word in serial_headers())
     for index, (start, end, (spec_block, row, _)) in enumerate(found):
         begin = positions[end - 1] + 1
         stop = positions[found[index + 1][0]] if index + 1 < len(found) else len(text)
@@ -254,6 +263,6 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
         if row is None and table.key != "t4":
             continue
         lead = len(run) - len(run.lstrip())
-        values = split_run(run.strip(), begin + lead, width, block)
-        rows.append(FlatRow(spec_block, row, label, values, run.strip(), block.line, block.column + begin + lead))
+        values = None if unsplittable else split_run(run.strip(), begin + lead, width, block)
+        rows.append(FlatRow(spec_block, row, label, values, run.strip(), block.line, block.column + begin + lead, unsplittable=unsplittable))
     return rows

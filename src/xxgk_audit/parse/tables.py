@@ -53,6 +53,7 @@ class RowEvent:
     group: int | None = None  # 表四 printed as one row per group: the group's index
     inserted: CellText | None = None  # a value printed outside its row, placed by the equations
     run: CellText | None = None  # the cell whose digits run together
+    inseparable: bool = False  # recorded as CELLS-INSEPARABLE when it was read: no split is tried
 
 
 @dataclass
@@ -664,6 +665,11 @@ class TableParser:
             event = RowEvent(table.key, spec_block if row is not None else None, row, item.label, [run], holder, self.order, item.match)
             if item.values is not None and not _RUN.fullmatch(item.raw):  # numbers and blank marks printed apart
                 event.values = item.values
+            if item.unsplittable:  # a serial number may end these digits: never split
+                event.inseparable = True
+                keys = self._event_keys(table, (spec_block.key, row.key), event) if row is not None else tuple(c.key for c in self.layout.table_cells(table.key))
+                where = Source(self.document.path, item.line, None, item.label or None, None, item.raw, item.column)
+                self.report.inseparable.append(Inseparable(table.key, keys, ((item.label, item.raw, where),)))
             self._event(event)
 
     def _finish_rows(self, table: TableSpec) -> None:
@@ -682,6 +688,10 @@ class TableParser:
                     continue
                 key = (event.block.key, event.row.key)
                 width = len(event.block.columns)
+                if event.inseparable:
+                    placed.setdefault(key, event)
+                    event.values = []
+                    continue
                 values, options = self._row_values(event, width)
                 if values is not None and _lost_cell(event, values, usual):
                     values = None
@@ -727,6 +737,10 @@ class TableParser:
         by_group: dict[int, RowEvent] = {}
         parts: list[RowEvent] = []  # rows of fewer values than the table: its groups, printed as tables of their own?
         for event in events:
+            if event.inseparable:
+                placed.setdefault((None, None), event)
+                event.values = []
+                continue
             if event.group is not None:
                 values, options = self._row_values(event, per_group)
                 if values is None and options is None:
