@@ -435,6 +435,8 @@ VARIATIONS: tuple[Variation, ...] = (
         for name, first in (
             ("", None), (", 五 split, 七 numbered", split_section_five), (", counts quoted under the table headings", narrative_in_table_sections),
             (", serial-number column 序号", serial_column),  # the serial numbers run into the values: those cells stay unknown, never misread
+            (", 法人或其他组织 as one column", organisations_in_one_column),  # its rows' digits are no cells one by one: unknown
+            (", applicant columns 数据1…", data_columns),  # placeholders for the columns: read as ever
         )
     ),
     Variation("表四 three rows of five", t4_three_rows),

@@ -37,7 +37,7 @@ class FlatRow:
     unmapped: bool = False  # numbers after text that no label accounts for
     match: LabelMatch | None = None  # a label found by similarity, not by its exact form
     # the digits are not the layout's cells one after another: the table prints a serial-number
-    # column (序号), whose numbers run into them
+    # column (序号), whose numbers run into them, or a column group as one column (法人或其他组织)
     unsplittable: bool = False
 
 
@@ -210,6 +210,25 @@ def _folded(label: str) -> str:
     return cosmetic(label).translate(_CONFUSION)
 
 
+@lru_cache(maxsize=16)
+def _header_words(table: TableSpec) -> re.Pattern[str]:
+    words = [_folded(w) for w in (*table.header_words, table.corner_note or "") if _folded(w)]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _merged_group(table: TableSpec, header: str) -> bool:
+    """Whether a table's header, folded, prints a column group as one column: the group's label
+    and none of its columns' (法人或其他组织 without 商业企业 …), and nothing but the table's own
+    header words (a converter's placeholders, 数据1…, stand for the columns: no merged group)."""
+    columns = [c for b in table.blocks for c in b.columns if c.group and c.outcome is None]
+    for group in {c.group for c in columns}:
+        distinct = [_folded(c.label) for c in columns if c.group == group and len(c.label) >= 4]  # not 其他: rows say it too
+        if distinct and _folded(group) in header and not any(label in header for label in distinct):
+            rest = _header_words(table).sub("", header)
+            return len(rest) <= 2 or rest in _folded(table.corner_note or "")  # the table may begin inside its corner note
+    return False
+
+
 def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     """The rows of ``table`` found in one run-together line, with their value runs split or not."""
     pattern, labels = _label_pattern(table)
@@ -221,7 +240,8 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     starts = {start for start, _, _ in found}
     found = [f for f in found if f[2][1] is not None or f[1] >= len(folded) or text[positions[f[1]]].isdigit() or f[1] in starts]
     rows: list[FlatRow] = []
-    unsplittable = any(_folded(word) in folded for word in serial_headers())
+    first_row = min((start for start, _, (_, row, _) in found if row is not None), default=len(folded))
+    unsplittable = any(_folded(word) in folded for word in serial_headers()) or _merged_group(table, folded[:first_row])
     for index, (start, end, (spec_block, row, _)) in enumerate(found):
         begin = positions[end - 1] + 1
         stop = positions[found[index + 1][0]] if index + 1 < len(found) else len(text)

@@ -665,7 +665,7 @@ class TableParser:
             event = RowEvent(table.key, spec_block if row is not None else None, row, item.label, [run], holder, self.order, item.match)
             if item.values is not None and not _RUN.fullmatch(item.raw):  # numbers and blank marks printed apart
                 event.values = item.values
-            if item.unsplittable:  # a serial number may end these digits: never split
+            if item.unsplittable:  # a serial number may end these digits, or a group's columns are one: never split
                 event.inseparable = True
                 keys = self._event_keys(table, (spec_block.key, row.key), event) if row is not None else tuple(c.key for c in self.layout.table_cells(table.key))
                 where = Source(self.document.path, item.line, None, item.label or None, None, item.raw, item.column)
