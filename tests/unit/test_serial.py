@@ -46,7 +46,21 @@ def test_without_the_header_word_a_first_column_of_numbers_stays():
 def test_each_source_table_is_judged_on_its_own():
     blocks = [
         _row("序号", "信息内容", table=1), _row("1", "规章", table=1),
-        _row("2", "0", "0", table=2), _row("3", "0", "0", table=2),  # another table: its first column is data
+        _row("5", "0", "0", table=2), _row("0", "0", "0", table=2),  # another table: its first column is data
     ]
     out = drop_serial_columns(blocks)
-    assert _texts(out) == [["信息内容"], ["规章"], ["2", "0", "0"], ["3", "0", "0"]]
+    assert _texts(out) == [["信息内容"], ["规章"], ["5", "0", "0"], ["0", "0", "0"]]
+
+
+def test_the_rest_of_a_table_on_the_next_page_goes_on_with_the_count():
+    blocks = [
+        _row("序号", "信息内容", "数量", table=1), _row("1", "规章", "0", table=1), _row("2", "行政许可", "4", table=1),
+        Block("text", "— 2 —", line=9),  # the page number between the parts
+        _row("3", "行政处罚", "7", table=2), _row("", "行政强制", "1", table=2),
+    ]
+    assert _texts(drop_serial_columns(blocks))[3:] == [["行政处罚", "7"], ["行政强制", "1"]]
+
+
+def test_a_table_after_one_with_a_serial_column_keeps_its_first_column_when_it_does_not_go_on():
+    blocks = [_row("序号", "信息内容", table=1), _row("1", "规章", table=1), _row("1", "0", table=2), _row("2", "0", table=2)]
+    assert _texts(drop_serial_columns(blocks))[2:] == [["1", "0"], ["2", "0"]]

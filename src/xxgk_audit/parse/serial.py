@@ -4,9 +4,10 @@ The official tables begin with their row labels; a column of counters before the
 the first value of every row. The column is set aside, before anything else reads the blocks, when
 both hold: a header row of the table reads one of ``layouts/tables.yaml``'s ``serial_headers`` in
 its first cell, and every other row holds nothing there or the next number of a count from 1 (a
-count may start again at 1 where a new table follows without a break). Anything else is left as
-printed. The cells keep their place in the source (line, column), so each value is still traced to
-where it was printed.
+count may start again at 1 where a new table follows without a break). The rest of such a table on
+the next page, without the header, loses its first column when its numbers go on with the count.
+Anything else is left as printed. The cells keep their place in the source (line, column), so each
+value is still traced to where it was printed.
 """
 
 from __future__ import annotations
@@ -28,15 +29,17 @@ def drop_serial_columns(blocks: list[Block]) -> list[Block]:
         return blocks
     result: list[Block] = []
     run: list[Block] = []
+    after = 0  # the count a table cut by a page break goes on with (0: no serial column before)
     for block in blocks:
         if block.kind == "row" and (not run or block.table == run[-1].table):
             run.append(block)
             continue
-        result += _without_serial(run)
+        rows, after = _without_serial(run, after)
+        result += rows
         run = [block] if block.kind == "row" else []
         if block.kind != "row":
             result.append(block)
-    result += _without_serial(run)
+    result += _without_serial(run, after)[0]
     return result
 
 
@@ -44,21 +47,29 @@ def _first(block: Block) -> str:
     return block.cells[0].text.strip() if block.cells else ""
 
 
-def _without_serial(rows: list[Block]) -> list[Block]:
-    if len(rows) < 2 or not any(len(row.cells) > 1 and cosmetic(_first(row)) in _headers() for row in rows):
-        return rows
-    expected = 1
+def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
+    """The rows without their serial column, and the count the next part of the table goes on
+    with. A part without the header word (the rest of a table on the next page) loses its first
+    column only when its numbers go on with the count of the part before."""
+    if not rows:
+        return rows, after
+    headed = any(len(row.cells) > 1 and cosmetic(_first(row)) in _headers() for row in rows)
+    if not headed and not after:
+        return rows, 0
+    expected, started = (1, False) if headed else (after, False)
     for row in rows:
         first = _first(row)
         if not first or cosmetic(first) in _headers():
             continue
         if not _COUNTER.fullmatch(first):
-            return rows
+            return rows, 0
         number = int(first)
-        if number not in (expected, 1):
-            return rows
-        expected = number + 1
-    return [_drop_first(row) for row in rows]
+        if number != expected and not (headed and number == 1):
+            return rows, 0
+        expected, started = number + 1, True
+    if not headed and not started:
+        return rows, 0
+    return [_drop_first(row) for row in rows], expected
 
 
 def _drop_first(row: Block) -> Block:
