@@ -49,6 +49,27 @@ def test_a_web_page_printed_by_chromium(tmp_path, seed):
     _same_reading(page, printed)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_web_page_with_a_serial_column_printed_by_chromium(tmp_path, seed):
+    """A 序号 column at the left and 表三 cut by a page break: on the next page the cell of
+    三、本年度办理结果 runs on from the page before (no rule closes it but the page's own), and the
+    serial column beside it is still part of the table."""
+    from variants.variation import serial_column
+    from xxgk_audit.printing import PdfUnavailable, html_to_pdf, unavailable
+
+    if unavailable():
+        pytest.skip(unavailable())
+    synthetic = synth_generate.make_report("2021", seed + 11, variety=False, profile="medium")
+    plain = synth_render.write(synthetic, "html", tmp_path, name=f"s{seed}")
+    page = tmp_path / f"s{seed}-serial.html"
+    page.write_bytes(serial_column(plain.read_bytes().decode("utf-8")).encode("utf-8"))
+    try:
+        printed = html_to_pdf(page, tmp_path / f"s{seed}.pdf")
+    except PdfUnavailable as exc:
+        pytest.skip(exc.reason)
+    _same_reading(plain, printed)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_word_document_exported_by_libreoffice(tmp_path, seed):
     office = shutil.which("soffice") or shutil.which("libreoffice")

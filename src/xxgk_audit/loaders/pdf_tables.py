@@ -107,10 +107,14 @@ def _meets(x: float, y: float, by_top: _Index) -> bool:
 
 
 def _continued(v: Edge, side: str, by_x: _Index) -> bool:
-    """Whether another vertical segment carries on from this end of ``v`` (rules drawn cell by cell)."""
+    """Whether another vertical segment carries on from this end of ``v`` (rules drawn cell by cell).
+    The short side of a neighbouring border drawn as a thin rectangle carries nothing on."""
     other = "bottom" if side == "top" else "top"
     end = getattr(v, side)
-    return any(w is not v and abs(w.x0 - v.x0) <= _TOL and abs(getattr(w, other) - end) <= _TOL for w in by_x.near(v.x0, _TOL))
+    return any(
+        w is not v and abs(w.x0 - v.x0) <= _TOL and abs(getattr(w, other) - end) <= _TOL and w.bottom - w.top > 2 * _TOL
+        for w in by_x.near(v.x0, _TOL)
+    )
 
 
 def _crosses(h: Edge, verticals: list[Edge]) -> bool:
