@@ -182,10 +182,18 @@ def _run_together_table(layout: Layout, text: str, anchors: dict[str, int]) -> s
     """The table a line of run-together cells holds (a crawler's line of one table): its own header
     and at least three of its row labels, with numbers that are no sentence's counts."""
     folded = cosmetic(text)
+    marked = _markers(layout)[0].search(folded) is not None  # a first word of some table's markers
     for key, table in layout.tables.items():
-        if key not in anchors and _announces(layout, key, text, folded) and flat.count_labels(text, table) >= 3 and not flat.narrative(text):
+        if key in anchors or not (all(g in folded for g in _gate(table)) if table.header_gate else marked):
+            continue  # cheap tests first: most lines are narrative
+        if _announces(layout, key, text, folded) and flat.count_labels(text, table) >= 3 and not flat.narrative(text):
             return key
     return None
+
+
+@lru_cache(maxsize=8)
+def _gate(table: TableSpec) -> tuple[str, ...]:
+    return tuple(cosmetic(g) for g in table.header_gate)
 
 
 def _lone_value(block: Block) -> str | None:
