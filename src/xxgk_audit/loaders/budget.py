@@ -9,6 +9,7 @@ before its memory is spent. The README's bad-input table lists every budget.
 from __future__ import annotations
 
 import time
+from typing import Iterator
 
 from ..errors import InputError
 
@@ -34,6 +35,22 @@ DOCUMENT_CHARS = 2_000_000  # characters of text extracted from one file
 TABLE_CELLS = 200_000  # table cells after expanding colspan/rowspan/gridSpan
 TABLE_COLUMNS = 256  # columns of one table row after expanding spans
 SECONDS = 60  # wall-clock time to read one file
+
+
+def inflate_steps(inflater, raw, step: int) -> Iterator[bytes]:
+    """The output of a zlib ``inflater`` over ``raw``, at most ``step`` bytes at a time, so that the
+    caller counts it against a budget before a zip bomb is ever whole in memory (zlib.error from a
+    damaged stream goes to the caller)."""
+    view = memoryview(raw)
+    position = 0
+    while not inflater.eof:
+        if inflater.unconsumed_tail:
+            yield inflater.decompress(inflater.unconsumed_tail, step)
+        elif position < len(view):
+            yield inflater.decompress(view[position : position + step], step)
+            position += step
+        else:
+            return
 
 
 class Budget:

@@ -96,19 +96,9 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     if info.compress_type == zipfile.ZIP_STORED:
         content = raw
     else:
-        inflater = zlib.decompressobj(-15)
         chunks = []
         total = 0
-        view = memoryview(raw)
-        position = 0
-        while not inflater.eof:
-            if inflater.unconsumed_tail:
-                chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
-            elif position < len(view):
-                chunk = inflater.decompress(view[position : position + _CHUNK], _CHUNK)
-                position += _CHUNK
-            else:
-                break
+        for chunk in budget.inflate_steps(zlib.decompressobj(-15), raw, _CHUNK):
             total += len(chunk)
             if total > budget.DOCX_PART_BYTES:
                 raise PartTooLarge(name, budget.DOCX_PART_BYTES)

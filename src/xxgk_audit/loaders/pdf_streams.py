@@ -519,28 +519,19 @@ def _decode(raw, filters: list[bytes], limit: int, what: str, tick: Callable[[],
 
 def _inflate(raw, limit: int, keep: bool, what: str, tick: Callable[[], None]) -> tuple[bytes, int]:
     """zlib-inflate ``raw`` in bounded steps; a damaged stream ends where it breaks (as in PDFium)."""
-    inflater = zlib.decompressobj()
     parts: list[bytes] = []
     total = 0
-    position = 0
-    while not inflater.eof:
-        try:
-            if inflater.unconsumed_tail:
-                out = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
-            elif position < len(raw):
-                out = inflater.decompress(raw[position : position + _CHUNK], _CHUNK)
-                position += _CHUNK
-            else:
-                break
-        except zlib.error:
-            break
-        total += len(out)
-        if total > limit:
-            raise TooLarge(what, limit)
-        if keep:
-            parts.append(out)
-        if total & 0xFFFFFF < len(out):  # every 16 MB
-            tick()
+    try:
+        for out in budget.inflate_steps(zlib.decompressobj(), raw, _CHUNK):
+            total += len(out)
+            if total > limit:
+                raise TooLarge(what, limit)
+            if keep:
+                parts.append(out)
+            if total & 0xFFFFFF < len(out):  # every 16 MB
+                tick()
+    except zlib.error:
+        pass
     return b"".join(parts), total
 
 

@@ -59,13 +59,18 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     return joined, [index for index, out in enumerate(folds) for _ in out]
 
 
+def _folded(label: str) -> str:
+    """A label folded as :func:`_fold_with_map` folds the text it is looked for in."""
+    return cosmetic(label).translate(_CONFUSION)
+
+
 @lru_cache(maxsize=16)
 def _label_pattern(table: TableSpec) -> tuple[re.Pattern[str], dict[str, tuple[BlockSpec | None, RowSpec | None, str]]]:
     labels: dict[str, tuple[BlockSpec | None, RowSpec | None, str]] = {}
 
     def add(text: str | None, block: BlockSpec | None, row: RowSpec | None) -> None:
         if text:
-            key = cosmetic(text).translate(_CONFUSION)
+            key = _folded(text)
             if key and key not in labels:
                 labels[key] = (block, row, text)
 
@@ -124,8 +129,8 @@ def first_label(text: str, table: TableSpec) -> int | None:
     """Where ``table`` begins in ``text``: its first header (a block header, the first word of a
     marker), else its first label at least four characters long."""
     folded, positions = _fold_with_map(text)
-    headers = [(cosmetic(b.header).translate(_CONFUSION),) for b in table.blocks if b.header]
-    headers += [tuple(cosmetic(w).translate(_CONFUSION) for w in m.words) for m in table.markers]
+    headers = [(_folded(b.header),) for b in table.blocks if b.header]
+    headers += [tuple(_folded(w) for w in m.words) for m in table.markers]
     found = [at for words in headers if words[0] and (at := _header_at(text, folded, positions, words)) is not None]
     if found:
         return positions[min(found)]
@@ -205,18 +210,13 @@ def _residue(numeric: str, rest: str, table: TableSpec):
     return numeric, found
 
 
-def _folded(label: str) -> str:
-    """A label folded as :func:`_fold_with_map` folds the text it is looked for in."""
-    return cosmetic(label).translate(_CONFUSION)
-
-
 @lru_cache(maxsize=16)
 def _header_words(table: TableSpec) -> re.Pattern[str]:
     words = [_folded(w) for w in (*table.header_words, table.corner_note or "") if _folded(w)]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _merged_group(table: TableSpec, header: str) -> bool:
+def _group_as_one_column(table: TableSpec, header: str) -> bool:
     """Whether a table's header, folded, prints a column group as one column: the group's label
     and none of its columns' (法人或其他组织 without 商业企业 …), and nothing but the table's own
     header words (a converter's placeholders, 数据1…, stand for the columns: no merged group)."""
@@ -241,7 +241,7 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
     found = [f for f in found if f[2][1] is not None or f[1] >= len(folded) or text[positions[f[1]]].isdigit() or f[1] in starts]
     rows: list[FlatRow] = []
     first_row = min((start for start, _, (_, row, _) in found if row is not None), default=len(folded))
-    unsplittable = any(_folded(word) in folded for word in serial_headers()) or _merged_group(table, folded[:first_row])
+    unsplittable = any(_folded(word) in folded for word in serial_headers()) or _group_as_one_column(table, folded[:first_row])
     for index, (start, end, (spec_block, row, _)) in enumerate(found):
         begin = positions[end - 1] + 1
         stop = positions[found[index + 1][0]] if index + 1 < len(found) else len(text)
