@@ -109,11 +109,12 @@ def _plain_cell(cell: CellText) -> list:
 
 def _cell(data) -> CellText:
     text, line, page, colspan, inherited, column, table_no, row_no, col_no, bbox, ocr = data
-    return CellText(
-        _text(text), line=_number(line), page=_number(page), colspan=int(colspan), inherited=bool(inherited), column=_number(column),
-        table_no=_number(table_no), row_no=_number(row_no), col_no=_number(col_no),
-        bbox=None if bbox is None else _box(bbox), ocr=None if ocr is None else _ocr(ocr),
-    )
+    if type(text) is not str or type(colspan) is not int or type(inherited) is not bool:
+        raise TypeError("a cell's text, span and flag expected")
+    for number in (line, page, column, table_no, row_no, col_no):  # the common case in one pass: int or None
+        if number is not None and type(number) is not int:
+            raise TypeError("integer expected")
+    return CellText(text, line, page, colspan, inherited, column, table_no, row_no, col_no, None if ocr is None else _ocr(ocr), None if bbox is None else _box(bbox))
 
 
 def _ocr(data) -> OcrBox:

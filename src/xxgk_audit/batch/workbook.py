@@ -47,6 +47,7 @@ class FindingsWorkbook:
         # per-rule counts: rule -> [severity, group, findings, reports]
         self.rules: dict[str, list] = {}
         self.extra: list[tuple[object, list[tuple[str, int]]]] = []  # sheets added by table_sheet
+        self.labels: dict[tuple, object] = {}  # styled label cells, made once (see _label)
 
     def report(self, result: dict[str, Any], prior_source: str | None, verdicts: dict | None = None, conclusion=None) -> None:
         """An audited report (a result of :func:`~.worker.audit_chunk`): its findings and its summary
@@ -64,7 +65,7 @@ class FindingsWorkbook:
             sheet = self.findings
             sheet.append([
                 self._text(sheet, source), self._text(sheet, agency), year, finding["rule"],
-                self._cell(sheet, _severity_label(finding["severity"]), fill=finding["severity"]),
+                self._label(sheet, _severity_label(finding["severity"]), finding["severity"]),
                 _group_label(finding["group"]), self._text(sheet, finding["message"]), self._text(sheet, _cell_labels(finding)),
                 self._text(sheet, finding.get("values_text") or None), finding["actual"], finding["expected"], finding["difference"],
                 self._text(sheet, "、".join(wheres)),
@@ -82,7 +83,7 @@ class FindingsWorkbook:
         sheet = self.summary
         sheet.append([
             self._text(sheet, source), self._text(sheet, agency), year, _template_label(template),
-            self._cell(sheet, STATUS_LABELS[status], fill=status), counts["error"], counts["warning"], counts["info"],
+            self._label(sheet, STATUS_LABELS[status], status), counts["error"], counts["warning"], counts["info"],
             self._text(sheet, prior_source), result["members"] or None, None,
             conclusion.text if conclusion is not None else None, conclusion.confirmed if conclusion is not None else None,
         ])
@@ -94,7 +95,7 @@ class FindingsWorkbook:
 
         verdict = verdict or Verdict()
         return [
-            self._cell(sheet, verdict.label, fill=_VERDICT_FILLS.get(verdict.verdict)),
+            self._label(sheet, verdict.label, _VERDICT_FILLS.get(verdict.verdict)),
             self._text(sheet, verdict.comment or None), self._text(sheet, verdict.auditor or None), verdict.updated_at.replace("T", " ") or None,
         ]
 
@@ -181,6 +182,16 @@ class FindingsWorkbook:
             cell.fill = self.fills[fill]
         if wrap:
             cell.alignment = self.wrap
+        return cell
+
+    def _label(self, sheet, value: str, fill: str | None):
+        """A label of a few values (严重程度, 审核结论, 审核意见) in its fill. A write-only sheet
+        writes each appended cell at once, so one cell object serves every row: its style is
+        looked up once, not once per row (openpyxl hashes the fill on every assignment)."""
+        key = (sheet.title, value, fill)
+        cell = self.labels.get(key)
+        if cell is None:
+            cell = self.labels[key] = self._cell(sheet, value, fill=fill)
         return cell
 
     def _text(self, sheet, value):

@@ -181,8 +181,12 @@ def row_missing(ctx: AuditContext):
 def cell_blank(ctx: AuditContext):
     """年度报告格式：表格中应填数字；空白、“—”、“/”、“无”按未知处理（不视为0），须由填报单位补正。"""
     layout = ctx.report.layout
+    by_table: dict[str, list] = {}
+    for cell in ctx.report.cells.values():
+        if cell.status == "blank":
+            by_table.setdefault(cell.key.split(".", 1)[0], []).append(cell)
     for key, table in layout.tables.items():
-        blanks = [c for c in ctx.report.cells.values() if c.status == "blank" and c.key.startswith(key + ".")]
+        blanks = by_table.get(key)
         if not blanks:
             continue
         yield ctx.finding(
@@ -208,7 +212,7 @@ def _blank_rows(layout: Layout, table: str, blanks: list) -> str:
         else:  # 表四: the header path names the cell
             row, column = _t4_parts(layout, spec)
         rows.setdefault(row, []).append(column)
-    every_row = len({(c.block, c.row) for c in layout.table_cells(table)})
+    every_row = _row_count(layout, table)
     by_columns: dict[tuple[str, ...], list[str]] = {}
     for row, columns in rows.items():
         by_columns.setdefault(tuple(columns), []).append(row)
@@ -226,11 +230,22 @@ def _blank_rows(layout: Layout, table: str, blanks: list) -> str:
 
 
 def _block_row(layout: Layout, table: str, shown: str) -> tuple[str | None, str | None]:
+    return _row_names(layout, table).get(shown, (None, None))
+
+
+@lru_cache(maxsize=16)
+def _row_names(layout: Layout, table: str) -> dict[str, tuple[str | None, str | None]]:
+    """Each row of ``table`` by the name the findings show for it (its first row of that name)."""
+    names: dict[str, tuple[str | None, str | None]] = {}
     for cell in layout.table_cells(table):
         name = _short(cell.row_label) if cell.row_label else _t4_parts(layout, cell)[0]
-        if name == shown:
-            return cell.block, cell.row
-    return None, None
+        names.setdefault(name, (cell.block, cell.row))
+    return names
+
+
+@lru_cache(maxsize=16)
+def _row_count(layout: Layout, table: str) -> int:
+    return len({(c.block, c.row) for c in layout.table_cells(table)})
 
 
 @rule("CELL-NOT-NUMBER", "error", "structure")
