@@ -59,6 +59,24 @@ def retitle(key: str, new: str) -> Callable[[str], str | None]:
     return apply
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
+def renumber(style: Callable[[int, str], str]) -> Callable[[str], str | None]:
+    """Every section title printed with another kind of ordinal: ``style(number, title without its
+    ordinal)`` (1、总体情况, 第一部分 总体情况)."""
+
+    def apply(text: str) -> str | None:
+        for number, (key, title) in enumerate(TITLES.items(), 1):
+            varied = retitle(key, style(number, title.split("、", 1)[1]))(text)
+            if varied is None:
+                return None
+            text = varied
+        return text
+
+    return apply
+
+
 def drop_heading(key: str) -> Callable[[str], str | None]:
     def apply(text: str) -> str | None:
         match = _heading_line(text, TITLES[key])
@@ -396,6 +414,19 @@ def organisations_in_one_column(text: str) -> str | None:
     return "\n".join(out) if changed else None
 
 
+def full_width_digits(text: str) -> str | None:
+    """Table values typed with full-width digits (１２ for 12), as some word processors print them."""
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    varied = re.sub(r"(?<=[|>])(\s*)(\d+)(?=\s*[|<])", lambda m: m.group(1) + m.group(2).translate(wide), text)
+    return varied if varied != text else None
+
+
+def half_width_parentheses(text: str) -> str | None:
+    """Row labels with half-width parentheses: (一)予以公开, (二)部分公开 …"""
+    varied = re.sub(r"（([一二三四五六七八九十]{1,2})）", r"(\1)", text)
+    return varied if varied != text else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -415,6 +446,9 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("一 概述", retitle("s1", "一、概述"), formats=("txt", "md", "html")),
     Variation("六 其他需说明事项", retitle("s6", "六、其他需说明事项"), formats=("txt", "md", "html")),
     Variation("六 其他事项", retitle("s6", "六、其他事项"), formats=("txt", "md", "html")),
+    Variation("ordinals 1、 (Arabic)", renumber(lambda n, title: f"{n}、{title}"), formats=("txt", "md", "html")),
+    Variation("ordinals 第一部分", renumber(lambda n, title: f"第{_NUMERALS[n - 1]}部分 {title}"), formats=("txt", "md", "html")),
+    Variation("一、二 with the year in the title", lambda text: retitle("s2", "二、2023年度主动公开政府信息情况")(retitle("s1", "一、2023年度政府信息公开工作总体情况")(text) or "") or None, formats=("txt", "md", "html")),
     Variation("ordinals glued 一总体情况", no_separator),
     Variation("full-width space and colon", spaced_ordinals),
     Variation("bold titles", bold_titles),
@@ -452,6 +486,8 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("其他法律和行政法规禁止公开", reword("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"), formats=("txt", "md", "html")),
     Variation("部分公开 without its note", reword("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"), formats=("txt", "md", "html")),
     Variation("规章 row omitted", drop_row("规章"), errors=frozenset({"ROW-MISSING"}), lost_rows=("规章",)),
+    Variation("full-width digits in the tables", full_width_digits, formats=("md", "html")),
+    Variation("row labels with (一) half-width", half_width_parentheses, formats=("txt", "md", "html")),
     Variation("thousands separators", thousands),
     Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),
     Variation("法人或其他组织 as one column", organisations_in_one_column, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
