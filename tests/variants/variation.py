@@ -59,24 +59,6 @@ def retitle(key: str, new: str) -> Callable[[str], str | None]:
     return apply
 
 
-_NUMERALS = "一二三四五六七八九十"
-
-
-def renumber(style: Callable[[int, str], str]) -> Callable[[str], str | None]:
-    """Every section title printed with another kind of ordinal: ``style(number, title without its
-    ordinal)`` (1、总体情况, 第一部分 总体情况)."""
-
-    def apply(text: str) -> str | None:
-        for number, (key, title) in enumerate(TITLES.items(), 1):
-            varied = retitle(key, style(number, title.split("、", 1)[1]))(text)
-            if varied is None:
-                return None
-            text = varied
-        return text
-
-    return apply
-
-
 def drop_heading(key: str) -> Callable[[str], str | None]:
     def apply(text: str) -> str | None:
         match = _heading_line(text, TITLES[key])
@@ -85,26 +67,28 @@ def drop_heading(key: str) -> Callable[[str], str | None]:
     return apply
 
 
-def no_separator(text: str) -> str | None:
-    """一总体情况, 二主动公开…: the ordinals glued to the titles."""
-    changed = text
-    for title in TITLES.values():
-        match = _heading_line(changed, title)
-        if match:
+def restyle(style: Callable[[str, str], str], every: bool = False) -> Callable[[str], str | None]:
+    """Section titles printed in another style: ``style(ordinal, title without it)``; with
+    ``every``, only a report whose six titles all print as headings is varied."""
+
+    def apply(text: str) -> str | None:
+        changed = text
+        for title in TITLES.values():
+            match = _heading_line(changed, title)
+            if match is None:
+                if every:
+                    return None
+                continue
             number, body = title.split("、", 1)
-            changed = changed[: match.start()] + match.group("pre") + number + body + match.group("post") + changed[match.end() :]
-    return changed if changed != text else None
+            changed = changed[: match.start()] + match.group("pre") + style(number, body) + match.group("post") + changed[match.end() :]
+        return changed if changed != text else None
+
+    return apply
 
 
-def spaced_ordinals(text: str) -> str | None:
-    """一、 总体情况 with a full-width space, and a colon after the title."""
-    changed = text
-    for title in TITLES.values():
-        match = _heading_line(changed, title)
-        if match:
-            number, body = title.split("、", 1)
-            changed = changed[: match.start()] + match.group("pre") + f"{number}、\u3000{body}：" + match.group("post") + changed[match.end() :]
-    return changed if changed != text else None
+no_separator = restyle(lambda number, body: number + body)  # 一总体情况, 二主动公开…: the ordinals glued to the titles
+spaced_ordinals = restyle(lambda number, body: f"{number}、\u3000{body}：")  # 一、 总体情况 with a full-width space, a colon after it
+_NUMERALS = "一二三四五六七八九十"
 
 
 def bold_titles(text: str) -> str | None:
@@ -446,8 +430,8 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("一 概述", retitle("s1", "一、概述"), formats=("txt", "md", "html")),
     Variation("六 其他需说明事项", retitle("s6", "六、其他需说明事项"), formats=("txt", "md", "html")),
     Variation("六 其他事项", retitle("s6", "六、其他事项"), formats=("txt", "md", "html")),
-    Variation("ordinals 1、 (Arabic)", renumber(lambda n, title: f"{n}、{title}"), formats=("txt", "md", "html")),
-    Variation("ordinals 第一部分", renumber(lambda n, title: f"第{_NUMERALS[n - 1]}部分 {title}"), formats=("txt", "md", "html")),
+    Variation("ordinals 1、 (Arabic)", restyle(lambda number, body: f"{_NUMERALS.index(number) + 1}、{body}", every=True), formats=("txt", "md", "html")),
+    Variation("ordinals 第一部分", restyle(lambda number, body: f"第{number}部分 {body}", every=True), formats=("txt", "md", "html")),
     Variation("一、二 with the year in the title", lambda text: retitle("s2", "二、2023年度主动公开政府信息情况")(retitle("s1", "一、2023年度政府信息公开工作总体情况")(text) or "") or None, formats=("txt", "md", "html")),
     Variation("ordinals glued 一总体情况", no_separator),
     Variation("full-width space and colon", spaced_ordinals),
