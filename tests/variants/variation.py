@@ -411,6 +411,12 @@ def half_width_parentheses(text: str) -> str | None:
     return varied if varied != text else None
 
 
+def spacer_column(text: str) -> str | None:
+    """A web page's tables with an empty first column in every row (a spacer some editors add)."""
+    varied = re.sub(r"<tr([^>]*)>", r"<tr\1><td></td>", text)
+    return varied if varied != text else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -473,6 +479,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("full-width digits in the tables", full_width_digits, formats=("md", "html")),
     Variation("row labels with (一) half-width", half_width_parentheses, formats=("txt", "md", "html")),
     Variation("thousands separators", thousands),
+    Variation("empty spacer column at the left of the tables", spacer_column, formats=("html",)),
     Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),
     Variation("法人或其他组织 as one column", organisations_in_one_column, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),
     Variation("counts quoted under the table headings", narrative_in_table_sections, formats=("txt", "md")),

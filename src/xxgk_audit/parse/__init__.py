@@ -12,6 +12,7 @@ from .metadata import Metadata, read_metadata
 from .narrative import report_claims
 from .sections import find_sections, split_inline_titles
 from .serial import drop_serial_columns
+from .spacers import drop_spacer_columns
 from .tables import TableParser, table_anchors
 
 
@@ -33,7 +34,7 @@ def detect_layout(blocks: list[Block], year: int | None) -> Layout:
 
 def _blocks_and_metadata(document: Document, published: bool = True) -> tuple[list[Block], Metadata]:
     layout_probe = get_layout("2021")
-    blocks = split_inline_titles(drop_serial_columns(document.blocks), layout_probe.sections)
+    blocks = split_inline_titles(drop_serial_columns(drop_spacer_columns(document.blocks)), layout_probe.sections)
     return blocks, read_metadata(document, blocks, published=published)
 
 

@@ -1,0 +1,61 @@
+"""A column empty in every row of a table, its header included, is set aside; a column that only
+its values leave empty stays."""
+
+from __future__ import annotations
+
+from xxgk_audit.document import Block, CellText
+from xxgk_audit.parse.spacers import drop_spacer_columns
+
+
+def _row(*cells: str | tuple[str, int], line: int = 1, table: int = 0) -> Block:
+    """A row of cells; a cell given as (text, colspan) spans that many grid columns."""
+    made, column = [], 1
+    for cell in cells:
+        text, span = cell if isinstance(cell, tuple) else (cell, 1)
+        made.append(CellText(text, line=line, colspan=span, col_no=column))
+        column += span
+    return Block("row", " | ".join(c.text for c in made), line=line, cells=tuple(made), table=table)
+
+
+def _texts(blocks: list[Block]) -> list[list[str]]:
+    return [[c.text for c in b.cells] for b in blocks if b.kind == "row"]
+
+
+def test_an_empty_first_column_is_set_aside_and_the_cells_keep_their_place():
+    blocks = [
+        _row("", "结果维持", "结果纠正", "总计", line=1),
+        _row("", "5", "", "5", line=2),
+    ]
+    out = drop_spacer_columns(blocks)
+    assert _texts(out) == [["结果维持", "结果纠正", "总计"], ["5", "", "5"]]
+    assert out[1].cells[0].col_no == 2 and out[1].line == 2  # still traced to where it was printed
+    assert out[1].text == "5 |  | 5"
+
+
+def test_a_column_its_header_names_stays_though_every_value_is_blank():
+    blocks = [_row("结果维持", "结果纠正", "总计"), _row("5", "", "5"), _row("2", "", "2")]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
+
+
+def test_a_header_spanning_the_column_keeps_it():
+    blocks = [_row(("行政复议", 2), "总计"), _row("结果维持", "", "总计"), _row("5", "", "5")]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
+
+
+def test_the_rest_of_a_table_without_its_header_keeps_every_column():
+    """On the next page a column may be blank all the way down: without a header to tell, it stays."""
+    blocks = [_row("（三）不予公开", "", "1", line=9), _row("（四）无法提供", "", "2", line=10)]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
+
+
+def test_tables_are_taken_one_by_one():
+    first = [_row("", "信息内容", "本年制发件数", table=0), _row("", "规章", "0", table=0)]
+    second = [_row("信息内容", "", "处理决定数量", table=1), _row("行政许可", "", "3", table=1)]
+    out = drop_spacer_columns(first + [Block("text", "表三", line=5)] + second)
+    assert _texts(out) == [["信息内容", "本年制发件数"], ["规章", "0"], ["信息内容", "处理决定数量"], ["行政许可", "3"]]
+
+
+def test_text_tables_without_grid_positions_stay_as_printed():
+    row = Block("row", " | 规章 | 0", cells=(CellText(""), CellText("规章"), CellText("0")), table=0)
+    header = Block("row", " | 信息内容 | 本年制发件数", cells=(CellText(""), CellText("信息内容"), CellText("本年制发件数")), table=0)
+    assert drop_spacer_columns([header, row]) == [header, row]
