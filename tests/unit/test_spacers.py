@@ -1,7 +1,9 @@
-"""A column empty in every row of a table, its header included, is set aside; a column that only
-its values leave empty stays."""
+"""A column at the edge of a table, empty in every row, its header included, is set aside; a column
+that only its values leave empty, or one inside the table, stays."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from xxgk_audit.document import Block, CellText
 from xxgk_audit.parse.spacers import drop_spacer_columns
@@ -43,16 +45,33 @@ def test_a_header_spanning_the_column_keeps_it():
 
 
 def test_the_rest_of_a_table_without_its_header_keeps_every_column():
-    """On the next page a column may be blank all the way down: without a header to tell, it stays."""
-    blocks = [_row("（三）不予公开", "", "1", line=9), _row("（四）无法提供", "", "2", line=10)]
+    """On the next page a column may be blank all the way down: without a header to tell, it stays,
+    even where a label cut by the page break makes a first row of words."""
+    blocks = [_row("三、本年度办理结果", "开申请", "", ""), _row("（三）不予公开", "1", "", line=9), _row("（四）无法提供", "2", "", line=10)]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
+
+
+def test_an_empty_last_column_is_set_aside_too():
+    blocks = [_row("信息内容", "本年制发件数", "现行有效件数", ""), _row("规章", "0", "2", "")]
+    assert _texts(drop_spacer_columns(blocks)) == [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "0", "2"]]
+
+
+def test_a_header_of_two_rows_tells_as_well():
+    blocks = [_row("", ("行政复议", 2)), _row("", "结果维持", "总计"), _row("", "5", "5")]
+    assert _texts(drop_spacer_columns(blocks)) == [["行政复议"], ["结果维持", "总计"], ["5", "5"]]
+
+
+def test_an_empty_column_inside_the_table_stays():
+    blocks = [_row("信息内容", "", "处理决定数量", "总计"), _row("行政许可", "", "3", "3")]
     assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
 
 
 def test_tables_are_taken_one_by_one():
-    first = [_row("", "信息内容", "本年制发件数", table=0), _row("", "规章", "0", table=0)]
-    second = [_row("信息内容", "", "处理决定数量", table=1), _row("行政许可", "", "3", table=1)]
+    first = [_row("", "信息内容", "本年制发件数", "现行有效件数", table=0), _row("", "规章", "0", "2", table=0)]
+    second = [_row("信息内容", "本年处理决定数量", ""), _row("行政许可", "3", "")]
+    second = [replace(row, table=1) for row in second]
     out = drop_spacer_columns(first + [Block("text", "表三", line=5)] + second)
-    assert _texts(out) == [["信息内容", "本年制发件数"], ["规章", "0"], ["信息内容", "处理决定数量"], ["行政许可", "3"]]
+    assert _texts(out) == [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "0", "2"], ["信息内容", "本年处理决定数量", ""], ["行政许可", "3", ""]]
 
 
 def test_text_tables_without_grid_positions_stay_as_printed():

@@ -1,12 +1,12 @@
-"""Spacer columns: a column of a web, Word or PDF table that is empty in every row, header rows
-included (a blank first column some editors add, a sliver between two ruling lines).
+"""Spacer columns: a column at the left or right edge of a web, Word or PDF table that is empty in
+every row, header rows included (a blank first or last column some editors add).
 
 Such a column holds nothing to read, but its empty cells would be taken for blank values: every
-value of a row would shift by one. It is set aside when the table's position of each cell is known
-(the grid column of HTML, DOCX and PDF tables) and the table prints a header row, so that the rest of
-a table on the next page, whose columns a blank value may leave empty all the way down, keeps every
-column. The cells keep their place in the source, so each value is still traced to where it was
-printed.
+value of a row would shift by one. It is set aside when the grid column of each cell is known (HTML,
+DOCX and PDF tables) and the table begins with its header (rows of labels, no number). A
+column inside the table is never set aside, nor any column of the rest of a table on the next page:
+blank values may leave one empty all the way down. The cells keep their place in the source, so
+each value is still traced to where it was printed.
 """
 
 from __future__ import annotations
@@ -38,11 +38,13 @@ def drop_spacer_columns(blocks: list[Block]) -> list[Block]:
 
 def _without_spacers(rows: list[Block]) -> list[Block]:
     cells = [cell for row in rows for cell in row.cells]
-    if not cells or any(cell.col_no is None for cell in cells) or not any(_is_header(row) for row in rows):
+    if not cells or any(cell.col_no is None for cell in cells) or not _headed(rows):
         return rows
     covered = {column for cell in cells if cell.text.strip() for column in _span(cell)}
+    if not covered:
+        return rows
     width = max(cell.col_no + max(cell.colspan, 1) - 1 for cell in cells)
-    empty = set(range(1, width + 1)) - covered
+    empty = set(range(1, min(covered))) | set(range(max(covered) + 1, width + 1))  # the edges only
     if not empty:
         return rows
     out = []
@@ -56,7 +58,13 @@ def _span(cell: CellText) -> range:
     return range(cell.col_no, cell.col_no + max(cell.colspan, 1))
 
 
-def _is_header(row: Block) -> bool:
-    """A row of two labels or more and no number: the table's own header."""
-    texts = [cell.text for cell in row.cells if cell.text.strip()]
-    return len(texts) >= 2 and not any(_DIGIT.search(text) for text in texts)
+def _headed(rows: list[Block]) -> bool:
+    """Whether the table begins with its header: rows of labels and no number, two rows of them or
+    one of three labels at least (a label cut by a page break makes a row of one or two words)."""
+    band = []
+    for row in rows:
+        texts = [cell.text for cell in row.cells if cell.text.strip()]
+        if not texts or any(_DIGIT.search(text) for text in texts):
+            break
+        band.append(len(texts))
+    return len(band) >= 2 or (len(band) == 1 and band[0] >= 3)
