@@ -20,6 +20,7 @@ _RULE = re.compile(r"^\s*[:\-–—=_*]{3,}\s*$")
 _FOOTER = re.compile(  # "— 1 —", "- 1 -", "第 1 页", "第1页 共5页", "1/5"
     r"^\s*(?:[—\-–－]{1,3}\s*\d{1,4}\s*[—\-–－]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+_RULE_CHARS = re.compile(r"[\s|:\-–—=_*]*")  # all a separator row can hold: a row with anything else is none
 _CRAWLER_BODY = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _CRAWLER_FIELD = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
 _META_KEYS = {"标题": "title", "发布时间": "published", "发布日期": "published", "发布机构": "publisher", "原文链接": "url"}
@@ -62,7 +63,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
         if not line.strip() or _is_footer(line):
             continue
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if "#" in line[:4] else None
         if heading and heading.group(2):
             markdown = True
             blocks.append(Block("heading", heading.group(2), line=number, level=len(heading.group(1))))
@@ -73,7 +74,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         elif "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
         if cells is not None:
-            if all(_RULE.match(c) or not c for c in cells):
+            if _RULE_CHARS.fullmatch(line) and all(_RULE.match(c) or not c for c in cells):
                 continue  # a Markdown separator row or a stray rule line
             row = tuple(CellText(c, line=number, col_no=n) for n, c in enumerate(cells, 1))
             blocks.append(Block("row", " | ".join(cells), line=number, cells=row))

@@ -77,6 +77,8 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
     meta = Metadata()
     for candidate in _title_candidates(document, blocks):
         text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
+        if "报告" not in text:
+            continue  # what _TITLE ends with: most lines of a report's head are not its title
         text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
         match = _TITLE.search(text)
         if match:

@@ -37,13 +37,19 @@ def drop_spacer_columns(blocks: list[Block]) -> list[Block]:
 
 
 def _without_spacers(rows: list[Block]) -> list[Block]:
-    cells = [cell for row in rows for cell in row.cells]
-    if not cells or any(cell.col_no is None for cell in cells) or not _headed(rows):
+    edges = [(row.cells[0], row.cells[-1]) for row in rows if row.cells]
+    if not edges or any(first.col_no is None or last.col_no is None for first, last in edges) or not _headed(rows):
         return rows
-    covered = {column for cell in cells if cell.text.strip() for column in _span(cell)}
+    ends = [last.col_no + max(last.colspan, 1) - 1 for _, last in edges]
+    width = max(ends)
+    # the common case at the cost of one look per row: a label in the first column, a value in the last
+    if any(first.col_no == 1 and first.text.strip() for first, _ in edges) and any(end == width and last.text.strip() for (_, last), end in zip(edges, ends)):
+        return rows
+    if any(cell.col_no is None for row in rows for cell in row.cells):
+        return rows
+    covered = {column for row in rows for cell in row.cells if cell.text.strip() for column in _span(cell)}
     if not covered:
         return rows
-    width = max(cell.col_no + max(cell.colspan, 1) - 1 for cell in cells)
     empty = set(range(1, min(covered))) | set(range(max(covered) + 1, width + 1))  # the edges only
     if not empty:
         return rows
