@@ -76,7 +76,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         if cells is not None:
             if _RULE_CHARS.fullmatch(line) and all(_RULE.match(c) or not c for c in cells):
                 continue  # a Markdown separator row or a stray rule line
-            row = tuple(CellText(c, line=number, col_no=n) for n, c in enumerate(cells, 1))
+            row = tuple([CellText(c, line=number, col_no=n) for n, c in enumerate(cells, 1)])
             blocks.append(Block("row", " | ".join(cells), line=number, cells=row))
             continue
         if _RULE.match(line):
