@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Iterator, Literal
 
 BlockKind = Literal["heading", "text", "row"]
 
@@ -96,6 +96,23 @@ class Document:
 
 
 _TAG = re.compile(r"<[^>]*>")
+
+
+def table_runs(blocks: list[Block]) -> Iterator[tuple[list[Block], Block | None]]:
+    """The blocks in order, each table's consecutive rows together: ``(rows, None)`` for a run of
+    rows of one table, ``([], block)`` for any other block."""
+    run: list[Block] = []
+    for block in blocks:
+        if block.kind == "row" and (not run or block.table == run[-1].table):
+            run.append(block)
+            continue
+        if run:
+            yield run, None
+        run = [block] if block.kind == "row" else []
+        if block.kind != "row":
+            yield [], block
+    if run:
+        yield run, None
 
 
 def place(

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from ..document import Block
+from ..document import Block, table_runs
 from ..layout import serial_headers
 from .labels import cosmetic
 
@@ -28,18 +28,13 @@ def drop_serial_columns(blocks: list[Block]) -> list[Block]:
     if not any(block.kind == "row" for block in blocks):
         return blocks
     result: list[Block] = []
-    run: list[Block] = []
     after = 0  # the count a table cut by a page break goes on with (0: no serial column before)
-    for block in blocks:
-        if block.kind == "row" and (not run or block.table == run[-1].table):
-            run.append(block)
-            continue
-        rows, after = _without_serial(run, after)
-        result += rows
-        run = [block] if block.kind == "row" else []
-        if block.kind != "row":
+    for rows, block in table_runs(blocks):
+        if rows:
+            rows, after = _without_serial(rows, after)
+            result += rows
+        else:
             result.append(block)
-    result += _without_serial(run, after)[0]
     return result
 
 

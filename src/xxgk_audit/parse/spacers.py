@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..document import Block, CellText
+from ..document import Block, CellText, table_runs
 
 _DIGIT = re.compile(r"\d")
 
@@ -24,16 +24,9 @@ def drop_spacer_columns(blocks: list[Block]) -> list[Block]:
     if not any(block.kind == "row" for block in blocks):
         return blocks
     result: list[Block] = []
-    run: list[Block] = []
-    for block in blocks:
-        if block.kind == "row" and (not run or block.table == run[-1].table):
-            run.append(block)
-            continue
-        result += _without_spacers(run)
-        run = [block] if block.kind == "row" else []
-        if block.kind != "row":
-            result.append(block)
-    return result + _without_spacers(run)
+    for rows, block in table_runs(blocks):
+        result += _without_spacers(rows) if rows else [block]
+    return result
 
 
 def _without_spacers(rows: list[Block]) -> list[Block]:
