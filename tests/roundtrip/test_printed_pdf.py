@@ -163,3 +163,29 @@ def _with_thead(match) -> str:
     start = table.index(rows[0])
     end = table.index(rows[count - 1]) + len(rows[count - 1])
     return table[:start] + "<thead>" + "".join(rows[:count]) + "</thead><tbody>" + table[end:].replace("</table>", "</tbody></table>")
+
+
+@pytest.mark.parametrize("seed", (0, 1, 5))
+def test_a_web_page_without_ruling_lines_printed_by_chromium(tmp_path, seed):
+    """Tables printed without ruling lines: the PDF holds no grid, so its rows are lines of text;
+    long labels wrap above and below their row's values, and the label columns' fragments share
+    lines ("不予公 国家秘 0 0 …"). Each row of values is placed by its order in the table, where
+    the rows with a label it can read frame it; every cell reads back as in the page. (Seeds whose
+    reports print every cell: a blank cell leaves no trace in a table without a grid.)"""
+    from xxgk_audit.loaders.decode import decode
+    from xxgk_audit.printing import PdfUnavailable, html_to_pdf, unavailable
+
+    if unavailable():
+        pytest.skip(unavailable())
+    synthetic = synth_generate.make_report("2021", seed, variety=True)
+    page = synth_render.write(synthetic, "html", tmp_path, name=f"b{seed}")
+    html, encoding = decode(page.read_bytes())
+    html = html.replace('border="1"', 'border="0"').replace("border:solid windowtext 1.0pt;", "border:none;")
+    html = html.replace("<head>", "<head><style>table, td, th { border: none !important; }</style>", 1)
+    page.write_bytes(html.encode(encoding or "utf-8"))
+    try:
+        printed = html_to_pdf(page, tmp_path / f"b{seed}.pdf")
+    except PdfUnavailable as exc:
+        pytest.skip(exc.reason)
+    assert any(cell.origin == "by_order" for cell in load_report(printed).cells.values())  # rows of values without their label
+    _same_reading(page, printed)

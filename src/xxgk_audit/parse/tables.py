@@ -54,6 +54,7 @@ class RowEvent:
     inserted: CellText | None = None  # a value printed outside its row, placed by the equations
     run: CellText | None = None  # the cell whose digits run together
     inseparable: bool = False  # recorded as CELLS-INSEPARABLE when it was read: no split is tried
+    printed: str = ""  # a label printed beside the values that names no row (wrapped fragments, garbage)
 
 
 @dataclass
@@ -246,6 +247,7 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
 # notes on cells placed or split by the parser (shown beside the value in the memo)
 _NOTES = {
     "by_order": "原文此行数值没有行标签，按其在表中的先后顺序归入本行",
+    "by_order_printed": "原文此行的行标签“{printed}”无法识别，按其在表中的先后顺序归入本行",
     "split_count": "原文数字连写为“{run}”，按本行的单元格个数拆分",
     "split_row": "原文数字连写为“{run}”，按本行的合计关系唯一拆分（该关系因此不作核对）",
     "split_table": "原文数字连写为“{run}”，按表内勾稽关系唯一拆分（相关关系因此不作核对）",
@@ -468,8 +470,11 @@ class TableParser:
             hit, end, wrapped = self._match_wrapped(fragments, cells, labels)
         if hit is None:
             if first_value < len(cells) and self.context:
+                # a label that names no row (fragments of wrapped labels a PDF without ruling lines
+                # interleaves, a garbled label): its values are placed by their order in the table
+                # where that alone decides, like a row printed without a label; else it is unmapped
                 printed = " ".join(fold_cell(cells[i].text) for i in labels)
-                self._unmapped(block, cells, f"表格行“{printed}”无法对应到{self._table_name()}的任何一行")
+                self._event(RowEvent(self.context, None, None, "", cells[labels[-1] + 1 :], block, self.order, printed=printed))
             return
         (table, (spec_block, row)) = hit
         values = cells[end + 1 :]
@@ -726,7 +731,11 @@ class TableParser:
             loose = self._place_by_order(table, events, placed)
             loose = self._insert_loose(table, events, short, loose)
             for event in loose:
-                self._unmapped_event(event, table, f"{table.name}中有一行数值没有行标签，无法确定它属于哪一行")
+                if event.printed:
+                    event.label = event.printed
+                    self._unmapped_event(event, table, f"表格行“{event.printed}”无法对应到{table.name}的任何一行")
+                else:
+                    self._unmapped_event(event, table, f"{table.name}中有一行数值没有行标签，无法确定它属于哪一行")
         self._resolve_splits(table, placed)
         if not placed:
             self.report.tables[table.key] = "missing"
@@ -919,6 +928,8 @@ class TableParser:
             for event, (spec_block, row), values in zip(between, missing, fitted):
                 event.block, event.row, event.values, event.placed_by_order = spec_block, row, values, True
                 event.label = ""
+                if event.printed:
+                    event.match = LabelMatch((spec_block, row), row.label, event.printed, 0.0, fuzzy=True)
                 placed[(spec_block.key, row.key)] = event
                 used.add(id(event))
         return [e for e in unlabeled if id(e) not in used]
@@ -979,8 +990,9 @@ class TableParser:
                     self.report.cells[spec.key] = Cell(spec.key, None, "missing")
                 continue
             if event.match and event.match.is_variant:
-                source = self._source(event.values[0] if event.values else CellText(event.label, line=event.source.line), event.label)
-                source.text = event.label
+                printed = event.label or event.printed
+                source = self._source(event.values[0] if event.values else CellText(printed, line=event.source.line), printed)
+                source.text = printed
                 self.report.label_variants.append(
                     LabelVariant("row", event.match.official, event.match.printed, tuple(c.key for c in cell_specs), source)
                 )
@@ -1044,7 +1056,7 @@ class TableParser:
             self.document.path,
             value_cell.line if value_cell.line is not None else event.source.line,
             value_cell.page if value_cell.page is not None else event.source.page,
-            event.label or None,
+            event.label or event.printed or None,
             self.printed_columns.get(spec.key, spec.column_label),
             value_cell.text,
             value_cell.column,
@@ -1067,5 +1079,6 @@ class TableParser:
         if event.inserted is value_cell:
             origin = "inserted"
         if origin:
-            note = _join_notes(_NOTES[origin].format(run=event.run.text.strip() if event.run else ""), note)
+            wording = "by_order_printed" if origin == "by_order" and event.printed else origin
+            note = _join_notes(_NOTES[wording].format(run=event.run.text.strip() if event.run else "", printed=event.printed), note)
         return Cell(spec.key, parsed.value, parsed.status, source, note, origin)
