@@ -88,3 +88,11 @@ def test_nfkc_of_a_long_line_with_full_width_punctuation():
     line = "（一）予以公开：本年共收到申请１２件，　其中自然人１０件。" * 10
     assert nfkc(line) == unicodedata.normalize("NFKC", line)
     assert "（" not in nfkc(line) and "１" not in nfkc(line)
+
+
+def test_a_labels_ordinal_is_read_in_any_of_its_forms():
+    from xxgk_audit.parse.labels import ordinal_value, ordinals_agree
+
+    assert [ordinal_value(t) for t in ("（三）不予公开", "(三)不予公开", "2.其他", "3其他", "十二、其他", "二十一、其他", "予以公开")] == [3, 3, 2, 3, 12, 21, None]
+    assert not ordinals_agree("2.其他", "3.其他")
+    assert ordinals_agree("其他", "3.其他") and ordinals_agree("1.属于国家秘密", "（一）属于国家秘密")

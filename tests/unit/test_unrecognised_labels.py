@@ -48,3 +48,14 @@ def test_an_extra_row_that_names_nothing_stays_unmapped(tmp_path):
     assert report.values() == base.values()
     unmapped = audit(report).by_rule("UNMAPPED-CONTENT")
     assert len(unmapped) == 1 and "表格行“甲乙丙丁”无法对应到表三的任何一行" in unmapped[0].message
+
+
+def test_the_words_of_a_row_under_another_rows_ordinal_name_no_row(tmp_path):
+    """"2.其他" (the first line of 2.其他法律行政法规禁止公开, wrapped) has the words of （六）'s
+    "3.其他" but not its ordinal: it is no 3.其他; its values are placed by their order."""
+    counted = _counted(sample_text())
+    base = _report(tmp_path, counted, "base")
+    cut = _report(tmp_path, counted.replace(f"\t\t{SECOND}\t", "\t\t2.其他\t"), "cut")
+    assert cut.values() == base.values()
+    assert cut.cells["t3.result.other.other.natural_person"].origin is None
+    assert not audit(cut).by_rule("UNMAPPED-CONTENT")

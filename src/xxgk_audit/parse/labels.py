@@ -127,6 +127,36 @@ def cosmetic(text: str) -> str:
     return folded
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral_value(number: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十一 → 21."""
+    values = [NUMERALS.index(ch) + 1 for ch in number]
+    if len(values) == 1:
+        return values[0]
+    if values[0] == 10:
+        return 10 + values[1]
+    return values[0] * 10 + (values[1] if values[1] != 10 else 0) + (values[2] if len(values) > 2 else 0)
+
+
+def ordinal_value(text: str) -> int | None:
+    """The number a label's leading ordinal says (（三） → 3, 2. → 2, 十二、 → 12), or None."""
+    match = _ORDINAL.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        return None
+    digits = "".join(ch for ch in match.group(0) if ch.isdigit())
+    numerals = "".join(ch for ch in match.group(0) if ch in NUMERALS)
+    return int(digits) if digits else numeral_value(numerals) if numerals else None
+
+
+def ordinals_agree(printed: str, official: str) -> bool:
+    """Whether a printed label's ordinal, if it prints one, is the official label's: "2.其他" is not
+    "3.其他", though their words are the same."""
+    mine, theirs = ordinal_value(printed), ordinal_value(official)
+    return mine is None or theirs is None or mine == theirs
+
+
 def strip_ordinal(text: str) -> str:
     return _ORDINAL.sub("", unicodedata.normalize("NFKC", text).strip(), count=1)
 

@@ -34,9 +34,9 @@ from rapidfuzz import fuzz
 from ..document import Block
 from ..layout import SectionSpec, heading_rules
 from ..report import SectionHit, StrayHeading
-from .labels import cosmetic, matchable
+from .labels import NUMERALS, cosmetic, matchable
+from .labels import numeral_value as ordinal_value  # a section's number: 一 → 1, 十二 → 12
 
-NUMERALS = "一二三四五六七八九十"
 _TOP = re.compile(
     r"^\s*(?:第\s*(?P<part>[一二三四五六七八九十]{1,2})\s*(?:部分|章|节)\s*[、.．,，:：]?\s*"
     r"|(?P<num>[一二三四五六七八九十]{1,2})\s*(?P<sep>[、.．,，:：]|\s)\s*)(?P<body>.+)$"
@@ -161,15 +161,6 @@ def _title_score(body: str, key_: str) -> float:
 @lru_cache(maxsize=4)
 def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True)))
-
-
-def ordinal_value(number: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20."""
-    if len(number) == 1:
-        return NUMERALS.index(number) + 1
-    if number[0] == "十":
-        return 10 + NUMERALS.index(number[1]) + 1
-    return (NUMERALS.index(number[0]) + 1) * 10 + (NUMERALS.index(number[1]) + 1 if number[1] != "十" else 0)
 
 
 def _sequence(candidates: list[_Candidate]) -> list[bool]:

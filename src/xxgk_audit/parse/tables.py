@@ -23,7 +23,7 @@ from ..document import Block, CellText, Document
 from ..layout import BlockSpec, CellSpec, Layout, RowSpec, TableSpec
 from ..report import Cell, Inseparable, LabelVariant, MissingRow, Report, SectionHit, Source, Unmapped
 from . import flat, splitting
-from .labels import LabelMatch, LabelMatcher, cosmetic, matchable
+from .labels import LabelMatch, LabelMatcher, cosmetic, matchable, ordinals_agree
 from .values import fold_cell, is_value_like, parse_value
 
 _ROWIZE = re.compile(
@@ -552,6 +552,8 @@ class TableParser:
                     hit = self.m.rows[table].match(text, threshold, prefix=True)
                 else:
                     hit = None
+                if hit and start == end and not _INNER_ORDINAL.search(text) and not ordinals_agree(text, hit.official):
+                    hit = None  # the words of a row under another row's ordinal: a fragment of a longer label
                 if hit:
                     self._last_match = hit
                     return (table, hit.target), end
