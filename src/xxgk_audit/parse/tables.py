@@ -347,6 +347,7 @@ class TableParser:
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
         self.previous: Block | None = None  # the block read just before the current one
+        self.last_event: RowEvent | None = None
         self.column: tuple[Block | None, list[CellText]] | None = None  # a row printed one cell per line
 
     # -- reading -----------------------------------------------------------------------------
@@ -459,7 +460,7 @@ class TableParser:
             return
         fragments, self.fragments = self.fragments, []
         if not labels:
-            if first_value < len(cells) and self.context:
+            if first_value < len(cells) and self.context and not self._wrapped_digits(block, cells):
                 self._event(RowEvent(self.context, None, None, "", cells, block, self.order))
             return
         hit, end = self._match_label(cells, labels, has_values=True)
@@ -474,7 +475,8 @@ class TableParser:
                 # interleaves, a garbled label): its values are placed by their order in the table
                 # where that alone decides, like a row printed without a label; else it is unmapped
                 printed = " ".join(fold_cell(cells[i].text) for i in labels)
-                self._event(RowEvent(self.context, None, None, "", cells[labels[-1] + 1 :], block, self.order, printed=printed))
+                if not self._wrapped_digits(block, cells[labels[-1] + 1 :]):
+                    self._event(RowEvent(self.context, None, None, "", cells[labels[-1] + 1 :], block, self.order, printed=printed))
             return
         (table, (spec_block, row)) = hit
         values = cells[end + 1 :]
@@ -585,6 +587,33 @@ class TableParser:
 
     def _event(self, event: RowEvent) -> None:
         self.events[event.table].append(event)
+        self.last_event = event
+
+    def _wrapped_digits(self, block: Block, values: list[CellText]) -> bool:
+        """Digits of the row above wrapped onto this line: a PDF without ruling lines prints a number
+        too long for its narrow cell over two lines ("1848 0 … 1848" then "开申请数量 7 7" for 18487).
+        Fewer numbers than the row above, under a label that names no row, right below it: the row
+        above's values are not known (CELLS-INSEPARABLE with both lines), never read cut short."""
+        above = self.last_event
+        if self.document.format != "pdf" or above is None or above.source is not self.previous or above.inseparable:
+            return False
+        digits = [c.text.strip() for c in values if c.text.strip()]
+        printed = [c for c in above.values if c.text.strip()]
+        if not digits or len(digits) >= len(printed) or not all(d.isdigit() for d in digits):
+            return False
+        table = self.layout.tables[above.table]
+        if above.row is not None:
+            keys = self._event_keys(table, (above.block.key, above.row.key), above)
+        elif len(table.data_rows) == 1:  # 表四's one row of values, printed without a label
+            keys = tuple(c.key for c in self.layout.table_cells(table.key))
+        else:
+            return False  # a row of values without a label: by its order, or unmapped
+        above.inseparable = True
+        where = self._source(printed[0], above.label or None)
+        where.text = " ".join(c.text.strip() for c in printed)
+        run = f"{where.text}（下一行：{' '.join(digits)}）"
+        self.report.inseparable.append(Inseparable(table.key, keys, ((above.label, run, where),)))
+        return True
 
     def _text(self, block: Block) -> None:
         text = block.text
