@@ -9,7 +9,7 @@ cell that spans several rows (rowspan, vertical merge) is repeated in the rows b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Literal
 
 BlockKind = Literal["heading", "text", "row"]
@@ -70,6 +70,10 @@ class Block:
     @property
     def where(self) -> str:
         return place(self.line, self.page)
+
+    def with_cells(self, cells: tuple[CellText, ...]) -> "Block":
+        """The same row with only ``cells`` (a column set aside), its text made of them."""
+        return replace(self, cells=cells, text=" | ".join(cell.text for cell in cells))
 
 
 

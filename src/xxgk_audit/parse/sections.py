@@ -34,8 +34,7 @@ from rapidfuzz import fuzz
 from ..document import Block
 from ..layout import SectionSpec, heading_rules
 from ..report import SectionHit, StrayHeading
-from .labels import NUMERALS, cosmetic, matchable
-from .labels import numeral_value as ordinal_value  # a section's number: 一 → 1, 十二 → 12
+from .labels import NUMERALS, cosmetic, matchable, numeral_value
 
 _TOP = re.compile(
     r"^\s*(?:第\s*(?P<part>[一二三四五六七八九十]{1,2})\s*(?:部分|章|节)\s*[、.．,，:：]?\s*"
@@ -166,7 +165,7 @@ def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
 def _sequence(candidates: list[_Candidate]) -> list[bool]:
     """Whether each numbered candidate continues the ordinals of the numbered ones around it."""
     numbered = [i for i, c in enumerate(candidates) if c.number]
-    values = [ordinal_value(candidates[i].number) for i in numbered]
+    values = [numeral_value(candidates[i].number) for i in numbered]
     result = [False] * len(candidates)
     for position, i in enumerate(numbered):
         value = values[position]

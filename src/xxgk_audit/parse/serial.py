@@ -13,7 +13,6 @@ value is still traced to where it was printed.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import cache
 
 from ..document import Block, table_runs
@@ -69,7 +68,7 @@ def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
 
 def _drop_first(row: Block) -> Block:
     cells = row.cells[1:]
-    return replace(row, cells=cells, text=" | ".join(cell.text for cell in cells))
+    return row.with_cells(cells)
 
 
 @cache

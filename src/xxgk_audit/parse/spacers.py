@@ -12,7 +12,6 @@ each value is still traced to where it was printed.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..document import Block, CellText, table_runs
 
@@ -49,7 +48,7 @@ def _without_spacers(rows: list[Block]) -> list[Block]:
     out = []
     for row in rows:
         kept = tuple(cell for cell in row.cells if cell.text.strip() or not set(_span(cell)) <= empty)
-        out.append(row if len(kept) == len(row.cells) else replace(row, cells=kept, text=" | ".join(cell.text for cell in kept)))
+        out.append(row if len(kept) == len(row.cells) else row.with_cells(kept))
     return out
 
 

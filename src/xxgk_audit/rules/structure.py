@@ -127,7 +127,7 @@ def _apart(stray, hit, hits) -> bool:
 def _split_parts(ctx: AuditContext, hits) -> list:
     """Stray numbered headings that continue the numbering of the sections around them: a section
     printed as two numbered parts (五、存在的主要问题 / 六、改进措施 / 七、其他需要报告的事项)."""
-    from ..parse.sections import ordinal_value
+    from ..parse.labels import numeral_value
 
     numbered = [h for h in hits if h.number]
     parts = []
@@ -138,8 +138,8 @@ def _split_parts(ctx: AuditContext, hits) -> list:
         after = [h for h in numbered if h.block > stray.block]
         if not before or not after:
             continue
-        value = ordinal_value(stray.number)
-        if ordinal_value(before[-1].number) == value - 1 and ordinal_value(after[0].number) == value + 1:
+        value = numeral_value(stray.number)
+        if numeral_value(before[-1].number) == value - 1 and numeral_value(after[0].number) == value + 1:
             parts.append(stray)
     return parts
 
