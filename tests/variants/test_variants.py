@@ -7,6 +7,7 @@ generated reports of both layouts in Markdown, plain text and HTML (tests/synth)
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,11 @@ def _base(tmp_path_factory, source: str):
     return _BASE[source]
 
 
+def _all(result) -> Counter:
+    """Findings by severity and rule (their subjects name lines, which a variation may move)."""
+    return Counter((f.severity, f.rule) for f in result.findings)
+
+
 def _errors(result) -> set[tuple[str, str]]:
     return {(f.rule, f.subject or ",".join(f.cells)) for f in result.findings if f.severity == "error"}
 
@@ -88,4 +94,6 @@ def test_variation_reads_the_same(tmp_path_factory, tmp_path, source: str, varia
         if f.severity == "error" and (f.rule, f.subject or ",".join(f.cells)) not in _errors(base_result) and f.rule not in allowed
     ]
     assert new == []
+    if variation.same_findings:
+        assert _all(result) - _all(base_result) == Counter()
     assert {k for k in report.sections} >= {k for k in base.sections}  # no section lost

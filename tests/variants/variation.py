@@ -34,6 +34,7 @@ class Variation:
     # it takes away what tells cells apart (separators, empty cells): only for reports whose every
     # cell was printed as a number in a labelled row
     needs_complete: bool = False
+    same_findings: bool = False  # it changes nothing an auditor is told: no new finding of any severity
     notes: str = field(default="", compare=False)
 
 
@@ -84,6 +85,31 @@ def restyle(style: Callable[[str, str], str], every: bool = False) -> Callable[[
         return changed if changed != text else None
 
     return apply
+
+
+def title_runs_into_text(separator: str) -> Callable[[str], str | None]:
+    """Each text section's title and the first paragraph under it printed as one line or paragraph
+    (六、其他需要报告的事项。本年度未收取信息处理费。), joined by ``separator``."""
+
+    def apply(text: str) -> str | None:
+        changed = text
+        for key in ("s1", "s5", "s6"):
+            title = re.escape(TITLES[key])
+            changed = re.sub(rf"(?m)^(#+ |\*\*)?{title}(\*\*)?\n\s*\n(?=[^\s#|])", lambda m: f"{TITLES[key]}{separator}", changed, count=1)
+            changed = re.sub(rf"(?s)<p([^>]*)>\s*(?:<strong>)?{title}(?:</strong>)?\s*</p>\s*<p[^>]*>(?=[^<])", lambda m: f"<p{m.group(1)}>{TITLES[key]}{separator}", changed, count=1)
+        return changed if changed != text else None
+
+    return apply
+
+
+def table_of_contents(text: str) -> str | None:
+    """A table of contents of the six titles, without page numbers, under the report's title."""
+    listing = [TITLES[s.key] for s in LAYOUT.sections]
+    if "<p" in text:
+        changed = re.sub(r"(</h1>|</p>)", lambda m: m.group(1) + "<p>目录</p>" + "".join(f"<p>{t}</p>" for t in listing), text, count=1)
+    else:
+        changed = re.sub(r"\n\n", "\n\n目录\n" + "\n".join(listing) + "\n\n", text, count=1)
+    return changed if changed != text else None
 
 
 no_separator = restyle(lambda number, body: number + body)  # 一总体情况, 二主动公开…: the ordinals glued to the titles
@@ -439,6 +465,10 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("ordinals 1、 (Arabic)", restyle(lambda number, body: f"{_NUMERALS.index(number) + 1}、{body}", every=True), formats=("txt", "md", "html")),
     Variation("ordinals 第一部分", restyle(lambda number, body: f"第{number}部分 {body}", every=True), formats=("txt", "md", "html")),
     Variation("一、二 with the year in the title", lambda text: retitle("s2", "二、2023年度主动公开政府信息情况")(retitle("s1", "一、2023年度政府信息公开工作总体情况")(text) or "") or None, formats=("txt", "md", "html")),
+    Variation("title and first sentence on one line (。)", title_runs_into_text("。"), formats=("txt", "md", "html"), same_findings=True),
+    Variation("title and first sentence on one line (：)", title_runs_into_text("："), formats=("txt", "md", "html"), same_findings=True),
+    Variation("title and first sentence on one line (spaces)", title_runs_into_text("\u3000\u3000"), formats=("txt", "md", "html"), same_findings=True),
+    Variation("table of contents without page numbers", table_of_contents, formats=("txt", "md", "html"), same_findings=True),
     Variation("ordinals glued 一总体情况", no_separator),
     Variation("full-width space and colon", spaced_ordinals),
     Variation("bold titles", bold_titles),

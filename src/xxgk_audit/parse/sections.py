@@ -46,6 +46,7 @@ _SUB_ORDINAL = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十\d]{1
 _ROW_LIKE = re.compile(r"(?:\s[+-]?\d[\d,.]*){2,}\s*$")
 _CONTENTS_ENTRY = re.compile(r"(?:[.·…。．\-_]\s*){3,}\d{1,3}\s*$")  # 一、总体情况………1
 _MAX_TITLE = 48
+_CONTENTS_RUN = 3  # numbered titles on consecutive lines that make a table of contents
 _NAMING = 60.0  # title similarity from which a title names the section by itself
 _CUE_SPAN = 1500  # characters of a section's text searched for its content cues
 _INLINE_SIMILARITY = 80.0  # a title in another wording, inside run-together text
@@ -56,6 +57,8 @@ _TITLE_ENDING = re.compile(r"[^\d\s，。；：,.;:（(、]{0,6}?(?:情况|事�
 # inline titles in run-together crawler text: "…监督保障方面…。二、主动公开政府信息情况第二十条…"
 # (七、八: a section split in two renumbers the ones after it: "…七、其他需要报告的事项…")
 _INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六七八][、.．]")
+_LEADING_ORDINAL = re.compile(r"\s*(?:第\s*[一二三四五六七八九十]{1,2}\s*(?:部分|章|节)\s*[、.．,，:：]?|[一二三四五六七八九十]{1,2}\s*[、.．,，:：\s])\s*")
+_AFTER_TITLE = re.compile(r"\s*[。：:；;．.]\s*(?=\S)|\s+(?=[(（][一二三四五六七八九十\d]{1,2}[)）]|[^\s（(【\[])")
 
 
 @dataclass(slots=True)
@@ -105,6 +108,28 @@ def _candidates(blocks: list[Block]) -> list[_Candidate]:
             continue
         found.append(_Candidate(index, text, None, text, caption=bool(caption.match(text))))
     return found
+
+
+def _without_contents(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates without a table of contents printed without page numbers: three or more
+    numbered titles on consecutive lines, numbered from 一 in sequence, whose ordinals are all
+    printed again further on (the headings they list)."""
+    run: list[int] = []
+    for position, candidate in enumerate(candidates):
+        value = numeral_value(candidate.number) if candidate.number and not candidate.glued else None
+        if value is not None and value == len(run) + 1 and (not run or candidate.index == candidates[run[-1]].index + 1):
+            run.append(position)
+            continue
+        if len(run) >= _CONTENTS_RUN:
+            break
+        run = [position] if value == 1 else []
+    if len(run) < _CONTENTS_RUN:
+        return candidates
+    later = {c.number for c in candidates[run[-1] + 1 :] if c.number and not c.glued}
+    if not all(candidates[position].number in later for position in run):
+        return candidates
+    listed = set(run)
+    return [c for position, c in enumerate(candidates) if position not in listed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +301,7 @@ def find_sections(
     blocks: list[Block], sections: tuple[SectionSpec, ...], anchors: dict[str, int] | None = None
 ) -> tuple[dict[str, SectionHit], list[StrayHeading]]:
     anchors = anchors or {}
-    candidates = _candidates(blocks)
+    candidates = _without_contents(_candidates(blocks))
     matrix = _scores(blocks, candidates, sections, anchors)
     assigned = _assign(matrix, len(sections))
     used = set(assigned.values())
@@ -374,8 +399,15 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
     titles = _title_patterns(sections)
     result: list[Block] = []
     for block in blocks:
-        if block.kind == "row" or len(block.text) <= _MAX_TITLE:
+        if block.kind == "row":
             result.append(block)
+            continue
+        if len(block.text) <= _MAX_TITLE:
+            cut = _title_then_text(block.text, sections)
+            if cut is None:
+                result.append(block)
+            else:
+                result += [_piece(block, 0, cut[0], "heading"), _piece(block, cut[1], len(block.text), "text")]
             continue
         cuts: list[tuple[int, int]] = []
         seen: set[str] = set()
@@ -416,6 +448,27 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
         if block.text[position:].strip():
             result.append(_piece(block, position, len(block.text), "text"))
     return result
+
+
+def _title_then_text(text: str, sections: tuple[SectionSpec, ...]) -> tuple[int, int] | None:
+    """A short line that is a section title and the first words of its text (六、其他需要报告的事项。
+    本年度未收取信息处理费。): where the title ends and where the text begins, or None.
+
+    The title must be printed in one of its known forms and end at sentence punctuation or a space;
+    what follows a space opens no bracket but a sub-ordinal's (二、主动公开政府信息情况 （有关情况附表） is
+    a title, 五、存在的主要问题及改进情况 (一)上年度问题整改情况 a title and a sub-heading)."""
+    lead = _LEADING_ORDINAL.match(text)
+    if lead is None:
+        return None
+    best: tuple[int, int] | None = None
+    for _, pattern in _title_patterns(sections):
+        title = pattern.match(text, lead.end())
+        if title is None:
+            continue
+        after = _AFTER_TITLE.match(text, title.end())
+        if after and len(text) - after.end() >= 2 and (best is None or title.end() > best[0]):
+            best = (title.end(), after.end())
+    return best
 
 
 def _renamed_first(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
