@@ -84,6 +84,30 @@ def test_the_sum_of_a_group_is_its_reading(generated, tmp_path):
     assert _text_findings(tmp_path, _with_sentence(text, f"不予公开{denied}件。")) == []
 
 
+OTHER_PERIODS = [
+    "{prior}年收到政府信息公开申请{m}件，{year}年收到政府信息公开申请{n}件。",
+    "{prior}年，共收到政府信息公开申请{m}件；本年度共收到政府信息公开申请{n}件。",
+    "上年度收到政府信息公开申请{m}件，本年度收到政府信息公开申请{n}件。",
+    "本年度共收到政府信息公开申请{n}件，去年同期收到政府信息公开申请{m}件。",
+    "{prior}年度发生行政复议{m}件，本年度发生行政复议{r}件。",
+]
+
+
+@pytest.mark.parametrize("sentence", OTHER_PERIODS)
+def test_a_figure_of_another_year_is_no_claim_about_this_one(generated, tmp_path, sentence):
+    """Reports compare with the year before ("2022年收到申请115件，2023年…"): the earlier figure is
+    not this year's, while this year's figure in the same sentence is still compared."""
+    cells, text = generated
+    year = int(re.search(r"(20\d\d)年", text.split("\n", 1)[0]).group(1))  # the title's year
+    review = cells["t4.review.total"]
+    said = sentence.format(prior=year - 1, year=year, m=_total(cells, "new") + 17, n=_total(cells, "new"), r=review)
+    assert _text_findings(tmp_path, _with_sentence(text, said)) == []
+    wrong = said.replace(f"申请{_total(cells, 'new')}件", f"申请{_total(cells, 'new') + 3}件").replace(f"复议{review}件", f"复议{review + 3}件")
+    found = _text_findings(tmp_path, _with_sentence(text, wrong))
+    said_wrong = f"{_total(cells, 'new') + 3}件" if "申请" in sentence else f"{review + 3}件"
+    assert len(found) == 1 and found[0].locations[0].text in wrong and said_wrong in found[0].message
+
+
 MEASURES = [
     "针对上述问题，我局将从以下方面加以改进：一是加强业务培训，二是完善审核机制。",
     "下一步，我局将持续深化政务公开，提升信息发布质量。",

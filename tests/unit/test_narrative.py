@@ -117,6 +117,18 @@ def test_2019_layout_reads_the_2019_columns():
     assert claims("本年度废止行政规范性文件3件。", "2019") == []  # no 废止 column in 2019
 
 
+def test_a_figure_dated_to_another_period_is_no_claim():
+    def stated(text, year=2023):
+        return [(c.target, c.stated) for c in claims_in(split_text("s1", text), "2021", year)]
+
+    assert stated("2022年收到政府信息公开申请115件，2023年收到政府信息公开申请98件。") == [("received", 98)]
+    assert stated("2022年，共收到政府信息公开申请115件。") == []
+    assert stated("上一年度行政复议3件，本年度行政复议2件。") == [("review", 2)]
+    assert stated("上年结转政府信息公开申请3件。") == [("carried_over", 3)]  # a row of 表三, not another year
+    assert stated("2023年，共收到政府信息公开申请98件。") == [("received", 98)]
+    assert stated("2023年收到政府信息公开申请98件。", year=None) == [("received", 98)]
+
+
 def test_sentences_and_wrapped_lines():
     section = split_text("s1", "（一）主动公开情况\n2024 年，我区在政府网站平台主动发布各类政府信\n息 2428 条，公开政府常务会议 7\n期。\n（二）依申请公开情况")
     assert [s.text for s in section.sentences] == [

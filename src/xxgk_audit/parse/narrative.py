@@ -196,6 +196,9 @@ def _compile_claims():
 
 _CLAIMS, _CLAIM_SPECS = _compile_claims()
 _PARTIAL = re.compile("|".join(map(re.escape, DATA["partial_markers"])))
+_OTHER_PERIOD = re.compile(DATA["other_period_marker"])
+_YEAR = re.compile(DATA["year_marker"])
+_PERIOD_LEAD = re.compile(DATA["period_lead"])
 _WITH_CARRIED = re.compile(DATA["with_carried_marker"])
 _MIXED_TOTAL = re.compile(DATA["mixed_total_marker"])
 _CONTEXTS = {c["context"]: re.compile(c["context"]) for c in DATA["claims"] if "context" in c}
@@ -269,6 +272,18 @@ def _is_partial(prefix: str) -> bool:
     return _PARTIAL.search(scope) is not None
 
 
+def _other_period(prefix: str, year: int | None) -> bool:
+    """Whether the words before a figure date it to another period than the report's year: in its
+    clause, or in a short first clause of its sentence ("2022年，共收到…")."""
+    scope = _CLAUSE_END.split(prefix)[-1]
+    lead = _PERIOD_LEAD.match(prefix)
+    if lead is not None and lead.end() < len(prefix):
+        scope = lead.group() + scope
+    if _OTHER_PERIOD.search(scope):
+        return True
+    return year is not None and any(int(m.group("year")) != year for m in _YEAR.finditer(scope))
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """The clauses that hold an anchor, as (start, end) offsets, merged and in order."""
     anchors = list(_ANCHOR.finditer(text))
@@ -293,7 +308,8 @@ def _matches(text: str):
         yield from _CLAIMS.finditer(text, start, end)
 
 
-def claims_in(section: SectionText, layout_id: str) -> list[Claim]:
+def claims_in(section: SectionText, layout_id: str, year: int | None = None) -> list[Claim]:
+    """The claims of one section's text; ``year``: the report's year (a figure dated to another is none)."""
     found: list[Claim] = []
     text = section.text
     for match in _matches(text):
@@ -301,6 +317,8 @@ def claims_in(section: SectionText, layout_id: str) -> list[Claim]:
         sentence = section.sentence_at(match.start())
         prefix = text[sentence.start : match.start()]
         if claim.get("total") and _is_partial(prefix):
+            continue
+        if _other_period(prefix, year):
             continue
         if "context" in claim:
             since = sentence.start if claim.get("context_scope") == "sentence" else max(0, match.start() - _CONTEXT_WINDOW)
@@ -336,5 +354,5 @@ def report_claims(report: Report) -> list[Claim]:
         hit = report.sections.get(key)
         if hit is not None and _RAW_ANCHOR.search(hit.text):
             lines = hit.text.split("\n")
-            claims.extend(replace(c, where=sentence_source(report, c.sentence, lines)) for c in claims_in(section_text(report, key), layout_id))
+            claims.extend(replace(c, where=sentence_source(report, c.sentence, lines)) for c in claims_in(section_text(report, key), layout_id, report.year))
     return claims
