@@ -18,11 +18,19 @@ def meta(*lines, **document_meta):
         (["洪泽区人民政府", "2023 年政府信息公开工作年度报告"], "洪泽区人民政府", 2023),
         (["2024 年上海市科委政府信息公开工作", "年度报告"], "上海市科委", 2024),
         (["臨沭縣農業農村局2022年政府資訊公開工作年度報告"], "临沭县农业农村局", 2022),
+        (["石门县体育局二〇二一年政府信息公开工作年度报告"], "石门县体育局", 2021),  # the year in Chinese numerals
+        (["石门县体育局关于2021年政府信息公开工作年度报告"], "石门县体育局", 2021),
+        (["关于印发《石门县体育局2021年政府信息公开工作年度报告》的通知"], "石门县体育局", 2021),
+        (["石门县体育局政府信息公开工作2021年度报告"], "石门县体育局", 2021),  # the year last
     ],
 )
 def test_title(lines, agency, year):
     result = meta(*lines)
     assert (result.agency, result.year) == (agency, year)
+
+
+def test_a_year_in_chinese_numerals_stays_in_the_title_as_printed():
+    assert meta("石门县体育局二〇二一年政府信息公开工作年度报告").title == "石门县体育局二〇二一年政府信息公开工作年度报告"
 
 
 def test_site_suffix_and_meta_title():

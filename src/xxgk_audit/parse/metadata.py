@@ -14,6 +14,12 @@ _TITLE = re.compile(
     r"(?P<pre>[^。；;]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^。；;]{0,40}?)\s*"
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
 )
+# 石门县体育局政府信息公开工作2021年度报告: the year between the subject and 报告
+_TITLE_YEAR_LAST = re.compile(
+    r"(?P<pre>[^。；;\d]{0,40}?)\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:工作)?报告(?P<post>)"
+)
+_CHINESE_YEAR = re.compile(r"[一二][〇零○Ｏ一二三四五六七八九]{3}(?=\s*年)")  # 二〇二三年
+_CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _PERIOD = re.compile(
     r"统计(?:期限|周期|时限|区间|时间|范围|口径)?(?:为|是|自|从|:)*(?P<y1>(?:19|20)\d{2})年1月1日(?:起)?"
     r"(?:至|到|-|~|—)(?:(?P<y2>(?:19|20)\d{2})年)?12月31日"
@@ -24,6 +30,7 @@ _PUBLISHED = re.compile(
 _ISO_DATE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 _SITE_SUFFIX = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]{1,30}$")
+_AGENCY_WORDS = re.compile(r"^(?:关于|印发|转发|公布|发布)+|(?:关于|的)$")  # words of a notice around the agency
 _AGENCY_JUNK = re.compile(r"^[\s\"'“”《（(【\[]+|[\s\"'“”》）)】\]:：,，、]+$")
 
 
@@ -52,7 +59,7 @@ def _title_candidates(document: Document, blocks: list[Block]) -> list[str]:
 def _agency(pre: str, post: str) -> str | None:
     for part in (pre, post):
         part = _AGENCY_JUNK.sub("", _AGENCY_JUNK.sub("", part.strip()))
-        part = re.sub(r"^(关于|印发)", "", part)
+        part = _AGENCY_JUNK.sub("", _AGENCY_WORDS.sub("", part))  # 关于印发《…》的通知, …关于2023年…
         if 2 <= len(part) <= 40 and not re.search(r"\d", part):
             return part
     return None
@@ -80,11 +87,13 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
         if "报告" not in text:
             continue  # what _TITLE ends with: most lines of a report's head are not its title
         text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
-        match = _TITLE.search(text)
+        printed = text
+        text = _CHINESE_YEAR.sub(lambda m: m.group().translate(_CHINESE_DIGITS), text)  # as long as printed
+        match = _TITLE.search(text) or _TITLE_YEAR_LAST.search(text)
         if match:
             agency = _agency(match.group("pre"), match.group("post"))
             if meta.title is None or (meta.agency is None and agency):
-                meta.title = re.sub(r"\s+", " ", match.group(0)).strip()
+                meta.title = re.sub(r"\s+", " ", printed[match.start() : match.end()]).strip()
                 meta.year = int(match.group("year"))
                 meta.agency = agency
             if meta.agency:
