@@ -29,6 +29,7 @@ class Variation:
     apply: Callable[[str], str | None]
     errors: frozenset[str] = frozenset()  # error rules it may add
     lost_rows: tuple[str, ...] = ()  # row labels whose cells it may make missing
+    lost_columns: tuple[str, ...] = ()  # column labels whose cells it may make blank
     inseparable: bool = False  # cells it runs together may stay unknown (CELLS-INSEPARABLE)
     formats: tuple[str, ...] = ("txt", "md")  # the source formats it rewrites
     # it takes away what tells cells apart (separators, empty cells): only for reports whose every
@@ -443,6 +444,50 @@ def spacer_column(text: str) -> str | None:
     return varied if varied != text else None
 
 
+def t3_without_total_column(text: str) -> str | None:
+    """表三 printed without its 总计 column: the label leaves its header and each row its last cell
+    (Markdown pipe tables, tab-separated text and web pages as the generator prints them)."""
+    if "<table" in text:
+        return _t3_html_without_total(text)
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if "自然人" in line and "总计" in line and ("|" in line or "\t" in line)), None)
+    if start is None:
+        return None
+    end = next((i for i, line in enumerate(lines) if i > start and "结转下年度继续办理" in line), None)
+    if end is None:
+        return None
+    pipe = "|" in lines[start]
+    for i in range(start, end + 1):
+        if pipe:
+            fields = lines[i].split("|")
+            if len(fields) < 4:
+                return None
+            del fields[-2]  # the last cell: "| … | 279 |" splits into […, " 279 ", ""]
+            lines[i] = "|".join(fields)
+        else:
+            fields = lines[i].split("\t")
+            lines[i] = "\t".join([f for f in fields if f != "总计"] if i == start else fields if i == start + 1 else fields[:-1])
+    return "\n".join(lines)
+
+
+def _t3_html_without_total(text: str) -> str | None:
+    at = text.find("申请人情况")
+    if at < 0:
+        return None
+    start, end = text.rfind("<table", 0, at), text.find("</table>", at)
+    table = text[start:end]
+    rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)
+    if len(rows) < 4 or 'colspan="7"' not in rows[0] or "总计" not in rows[1]:
+        return None
+    rows[0] = rows[0].replace('colspan="7"', 'colspan="6"')
+    header = re.sub(r"<td[^>]*>(?:<p[^>]*>)?总计(?:</p>)?</td>", "", rows[1])
+    if header == rows[1]:
+        return None
+    rows[1] = header
+    rows[3:] = [re.sub(r"<td[^>]*>(?:(?!<td).)*</td></tr>$", "</tr>", row, flags=re.S) for row in rows[3:]]
+    return text[:start] + table[: table.find("<tr>")] + "".join(rows) + text[end:]
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -509,6 +554,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("full-width digits in the tables", full_width_digits, formats=("md", "html")),
     Variation("row labels with (一) half-width", half_width_parentheses, formats=("txt", "md", "html")),
     Variation("thousands separators", thousands),
+    Variation("表三 without its 总计 column", t3_without_total_column, formats=("txt", "md", "html"), lost_columns=("总计",)),
     Variation("empty spacer column at the left of the tables", spacer_column, formats=("html",)),
     Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),
     Variation("法人或其他组织 as one column", organisations_in_one_column, errors=frozenset({"CELLS-INSEPARABLE"}), inseparable=True, needs_complete=True),

@@ -252,7 +252,14 @@ _NOTES = {
     "split_row": "原文数字连写为“{run}”，按本行的合计关系唯一拆分（该关系因此不作核对）",
     "split_table": "原文数字连写为“{run}”，按表内勾稽关系唯一拆分（相关关系因此不作核对）",
     "inserted": "原文此行缺一个数值，该数值印在表格上方，按勾稽关系确定其位置",
+    "unprinted": "原文表格没有印出此列（表头无此列），按空白处理",
 }
+
+
+def _position(cell: CellText, index: int) -> int:
+    """Where a cell stands in its row: its column on the table's grid where the source has one
+    (HTML, DOCX, PDF), else its place among the row's cells (text and Markdown tables)."""
+    return cell.col_no if cell.col_no is not None else index
 
 
 def _folded(values: list[CellText | None]) -> list[str | None]:
@@ -344,6 +351,9 @@ class TableParser:
         self.flat_rows: dict[str, list[flat.FlatRow]] = {key: [] for key in layout.tables}
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
         self.header_labels: dict[str, set[str]] = defaultdict(set)  # table -> official header labels its header rows print
+        # (table, block) -> {position of a column label in its header row: the column's index}
+        self.header_columns: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+        self.unprinted: set[int] = set()  # ids of the blank cells made for columns the table does not print
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
         self.order = 0
         self.previous: Block | None = None  # the block read just before the current one
@@ -429,6 +439,11 @@ class TableParser:
         self.header_labels[table].update(hit.official for c in texts if (hit := matcher.match(c.text)) is not None)
         block = self.current_block.get(table)
         candidates = [block] if block else list(self.layout.tables[table].blocks)
+        for position, cell in enumerate(cells):
+            for spec in candidates:
+                exact = self.m.columns[(table, spec.key)].match(cell.text, fuzzy=False) if cell.text.strip() else None
+                if exact is not None and not cell.inherited:
+                    self.header_columns[(table, spec.key)][_position(cell, position)] = exact.target
         for cell in texts:
             for spec in candidates:
                 hit = self.m.columns[(table, spec.key)].match(cell.text)
@@ -736,8 +751,9 @@ class TableParser:
                     placed.setdefault(key, event)
                     event.values = []
                     continue
-                values, options = self._row_values(event, width)
-                if values is not None and _lost_cell(event, values, usual):
+                by_header = self._by_header(table, event, width)
+                values, options = (by_header, None) if by_header is not None else self._row_values(event, width)
+                if by_header is None and values is not None and _lost_cell(event, values, usual):
                     values = None
                 if options is not None:
                     event.values, event.options = [], options
@@ -989,6 +1005,37 @@ class TableParser:
             return values[:first] + [None] * len(members) + values[first + 1 :]
         return None
 
+    def _by_header(self, table: TableSpec, event: RowEvent, width: int) -> list[CellText] | None:
+        """The values of a row of a table printed without some of its columns (表三 without 总计),
+        placed by the column labels of its header printed above each value; a blank cell stands for
+        each column the header does not print. None unless the header names a column at the place
+        of every value printed, and omits a column."""
+        columns = self.header_columns.get((table.key, event.block.key))
+        if not columns or len(set(columns.values())) != len(columns) or len(columns) >= width:
+            return None
+        row = event.source.cells
+        placed: dict[int, CellText] = {}
+        for value in event.values:
+            index = next((i for i, cell in enumerate(row) if cell is value), None)
+            if index is None:
+                return None
+            column = columns.get(_position(value, index))
+            if column is None:
+                if value.text.strip():
+                    return None  # a value under no column label
+                continue
+            placed[column] = value
+        if len(placed) != len(columns):
+            return None
+        out = []
+        for column in range(width):
+            cell = placed.get(column)
+            if cell is None:
+                cell = CellText("", line=event.source.line, page=event.source.page)
+                self.unprinted.add(id(cell))
+            out.append(cell)
+        return out
+
     def _miscounted(self, table: TableSpec, key: tuple, event: RowEvent, width: int) -> None:
         """A row whose values do not match its cells one to one. Fewer values than cells (a
         conversion that dropped the blank cells): which value belongs to which cell cannot be told,
@@ -1083,6 +1130,8 @@ class TableParser:
         if value_cell is None:
             return Cell(spec.key, None, "unreadable", Source(self.document.path, event.source.line, event.source.page, event.label or None))
         parsed = parse_value(value_cell.text)
+        if id(value_cell) in self.unprinted:
+            parsed = replace(parsed, note=_NOTES["unprinted"])
         source = Source(
             self.document.path,
             value_cell.line if value_cell.line is not None else event.source.line,
