@@ -33,6 +33,24 @@ def test_a_year_in_chinese_numerals_stays_in_the_title_as_printed():
     assert meta("石门县体育局二〇二一年政府信息公开工作年度报告").title == "石门县体育局二〇二一年政府信息公开工作年度报告"
 
 
+def test_a_link_to_another_years_report_above_the_title_is_not_the_title():
+    """A page whose own title is generic, with links to earlier reports above the report (相关报告):
+    the title is the one of the year the statistics period names."""
+    result = meta(
+        "相关报告",
+        "石门县体育局2020年政府信息公开工作年度报告",
+        "石门县体育局2019年政府信息公开工作年度报告",
+        "名称：2021年石门县体育局政府信息公开工作年度报告",
+        "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。",
+    )
+    assert (result.agency, result.year, result.title) == ("石门县体育局", 2021, "2021年石门县体育局政府信息公开工作年度报告")
+
+
+def test_a_title_that_disagrees_with_the_period_is_kept_when_it_is_the_only_one():
+    result = meta("石门县体育局2020年政府信息公开工作年度报告", "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。")
+    assert (result.year, result.period_year) == (2020, 2021)  # YEAR-MISMATCH tells the auditor
+
+
 def test_site_suffix_and_meta_title():
     result = meta("首页", html_title="沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局")
     assert result.agency == "沭阳县发展和改革局"

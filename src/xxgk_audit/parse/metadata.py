@@ -31,6 +31,8 @@ _ISO_DATE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 _SITE_SUFFIX = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]{1,30}$")
 _AGENCY_WORDS = re.compile(r"^(?:关于|印发|转发|公布|发布)+|(?:关于|的)$")  # words of a notice around the agency
+_FIELD_NAME = re.compile(r"^(?:信息|文件|文章|公开)?(?:名称|标题|题目|主题)$")  # 名称：2023年…报告 in a page's info box
+_FIELD_PREFIX = re.compile(r"^(?:信息|文件|文章|公开)?(?:名称|标题|题目|主题)\s*[:：]\s*")
 _AGENCY_JUNK = re.compile(r"^[\s\"'“”《（(【\[]+|[\s\"'“”》）)】\]:：,，、]+$")
 
 
@@ -60,7 +62,7 @@ def _agency(pre: str, post: str) -> str | None:
     for part in (pre, post):
         part = _AGENCY_JUNK.sub("", _AGENCY_JUNK.sub("", part.strip()))
         part = _AGENCY_JUNK.sub("", _AGENCY_WORDS.sub("", part))  # 关于印发《…》的通知, …关于2023年…
-        if 2 <= len(part) <= 40 and not re.search(r"\d", part):
+        if 2 <= len(part) <= 40 and not re.search(r"\d", part) and not _FIELD_NAME.match(part):
             return part
     return None
 
@@ -82,6 +84,12 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
 def read_metadata(document: Document, blocks: list[Block], *, published: bool = True) -> Metadata:
     """``published=False`` skips the publication date (the batch's first pass needs agency and year only)."""
     meta = Metadata()
+    body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row" and ("统计" in b.text or "統計" in b.text)))
+    period = _PERIOD.search(body)
+    if period:
+        meta.period_text = period.group(0)
+        meta.period_year = int(period.group("y2") or period.group("y1"))
+    first: Metadata | None = None  # the first title found, when none agrees with the statistics period
     for candidate in _title_candidates(document, blocks):
         text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
         if "报告" not in text:
@@ -93,16 +101,19 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
         if match:
             agency = _agency(match.group("pre"), match.group("post"))
             if meta.title is None or (meta.agency is None and agency):
-                meta.title = re.sub(r"\s+", " ", printed[match.start() : match.end()]).strip()
+                meta.title = _FIELD_PREFIX.sub("", re.sub(r"\s+", " ", printed[match.start() : match.end()]).strip())
                 meta.year = int(match.group("year"))
                 meta.agency = agency
+            if meta.agency and meta.period_year not in (None, meta.year):
+                # a link to another year's report printed above the title (相关报告, 上一篇): the
+                # title of the year the statistics period names is sought further down
+                first = first or Metadata(meta.title, meta.agency, meta.year)
+                meta.title = meta.agency = meta.year = None
+                continue
             if meta.agency:
                 break
-    body = _compact(" ".join(b.text for b in blocks[:200] if b.kind != "row" and ("统计" in b.text or "統計" in b.text)))
-    period = _PERIOD.search(body)
-    if period:
-        meta.period_text = period.group(0)
-        meta.period_year = int(period.group("y2") or period.group("y1"))
+    if meta.title is None and first is not None:
+        meta.title, meta.agency, meta.year = first.title, first.agency, first.year
     if meta.year is None:
         meta.year = meta.period_year
     meta.published = _published(document, blocks) if published else None
