@@ -27,6 +27,8 @@ MAX_OCR_PAGES = 60  # a report is 3–20 pages; this many scanned pages is no re
 MAX_SECONDS = 900.0  # recognition of one file stops here
 _MIN_PAGE_CHARS = 10  # fewer printed characters: the page has no text layer
 _IMAGE_SHARE = 0.25  # of the page's area: an image this large makes a text-less page a scan
+_TABLE_RULES = 2  # ruling lines each way in a page's pictures that make them a table
+_PICTURE_SHARE = 0.05  # of the page's area: pictures this large beside printed text may be a table (表四 is short)
 _MAX_DEPTH = 4
 _IMAGE_XOBJECT = re.compile(rb"/Subtype\s*/Image")  # image dictionaries are never inside object streams
 
@@ -56,11 +58,11 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     ``Document.meta`` (empty when nothing was recognized or the extra is not installed)."""
     unmapped = [i for i, page in enumerate(contents.pages) if _unmapped(page)]
     textless: list[int] = []  # pages without text: a scan if an image covers them
-    unruled: list[int] = []  # pages that may carry an invisible text layer over a scan
+    printed: list[int] = []  # pages with text: an invisible layer over a scan, or a table pasted as a picture
     if _IMAGE_XOBJECT.search(data):  # a PDF without any image has no scanned page (checked first: cheap)
         textless = [i for i, page in enumerate(contents.pages) if i not in unmapped and _textless(page)]
-        unruled = [i for i, page in enumerate(contents.pages) if i not in textless and i not in unmapped and not page.vertical and not page.horizontal]
-    if not textless and not unruled and not unmapped:
+        printed = [i for i in range(len(contents.pages)) if i not in textless and i not in unmapped]
+    if not textless and not printed and not unmapped:
         return {}
     if not ocr.available():
         return {}
@@ -68,8 +70,16 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     try:
         with pdf_content.LOCK:
             document = pdf_content._open(data)
-            kinds = {i: _kind(document, i, i in textless) for i in textless + unruled}
+            kinds = {i: _kind(document, i, i in textless, _unruled(contents.pages[i])) for i in textless + printed}
             kinds.update(dict.fromkeys(unmapped, "unmapped"))
+        prerendered = {}
+        for index in [i for i in sorted(kinds) if kinds[i] == "mixed"]:
+            with pdf_content.LOCK:
+                gray = _render(document, index, True, pictures_only=True)
+            if _holds_table(gray):
+                prerendered[index] = gray
+            else:
+                kinds[index] = None  # a picture that is no table (a photograph, a seal): the text layer stands
         scans = [i for i in sorted(kinds) if kinds[i]]
         if not scans:
             return {}
@@ -82,14 +92,24 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
                 raise InputError(path, f"文字识别超过 {MAX_SECONDS:.0f} 秒仍未完成（已识别 {len(pages)} 页），未读取")
 
             def render(index=index, strip=kinds[index] != "unmapped"):
+                if index in prerendered:
+                    return prerendered.pop(index)
                 with pdf_content.LOCK:
-                    return _render(document, index, strip)
+                    return _render(document, index, strip, pictures_only=kinds[index] == "mixed")
 
             try:
                 recognized = ocr_page.recognize(render, DPI, index + 1, sha256, index + 1)
             except ocr.OcrUnavailable as exc:
                 raise InputError(path, str(exc)) from None
-            contents.pages[index] = recognized.page
+            prerendered.pop(index, None)
+            if kinds[index] == "mixed":  # the picture's reading joins the printed text of the page
+                printed = contents.pages[index]
+                contents.pages[index] = pdf_content.Page(
+                    printed.number, printed.chars + recognized.page.chars,
+                    printed.vertical + recognized.page.vertical, printed.horizontal + recognized.page.horizontal,
+                )
+            else:
+                contents.pages[index] = recognized.page
             pages[index + 1] = recognized
     except (pdf_content.Broken, pdf_content.PasswordRequired, pdf_content.UnknownEncryption):
         return {}  # the text reading already dealt with these
@@ -105,21 +125,36 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     glyphs = [str(n) for n in sorted(pages) if kinds[n - 1] == "unmapped"]
     if glyphs:
         notes.append("第" + "、".join(glyphs) + "页的文字无法提取（字体缺少字符映射），以图像识别为准")
+    pictured = [str(n) for n in sorted(pages) if kinds[n - 1] == "mixed"]
+    if pictured:
+        notes.append("第" + "、".join(pictured) + "页的表格是图片，以图像识别读取（其余文字取自文字层）")
     if notes:
         meta["ocr_text_layer"] = "；".join(notes)
     return meta
 
 
-def _render(document, index: int, strip_text: bool):
+def _holds_table(gray) -> bool:
+    """Whether a page's pictures (its text taken off) draw a table: ruling lines both ways."""
+    from . import raster
+
+    points = DPI / 72
+    segments = raster.ruling_lines(gray, max(8, round(ocr_page._RULE_MIN * points)), max(2, round(ocr_page._RULE_THICK * points)))
+    return sum(s.orientation == "h" for s in segments) >= _TABLE_RULES and sum(s.orientation == "v" for s in segments) >= _TABLE_RULES
+
+
+def _render(document, index: int, strip_text: bool, pictures_only: bool = False):
     """The page as gray pixels at :data:`DPI`. The text objects of a scan (a stray page number, an
     invisible layer) are taken off first: PDFium draws a font the PDF does not embed with the
-    loader's placeholder squares (:mod:`.pdf_fonts`), which the recognizer would read as "口"."""
+    loader's placeholder squares (:mod:`.pdf_fonts`), which the recognizer would read as "口".
+    ``pictures_only``: the drawn lines and shapes too, so that only the page's pictures are read
+    (the text and the ruled tables of the page are read from the PDF itself)."""
     import pypdfium2.raw as raw
 
     page = document[index]
     try:
         if strip_text:
-            for obj in list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=1)):
+            kinds = [raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_SHADING] if pictures_only else [raw.FPDF_PAGEOBJ_TEXT]
+            for obj in list(page.get_objects(filter=kinds, max_depth=1)):
                 page.remove_obj(obj)
                 obj.close()
         return page.render(scale=DPI / 72, grayscale=True, draw_annots=False).to_numpy().copy()
@@ -127,8 +162,14 @@ def _render(document, index: int, strip_text: bool):
         page.close()
 
 
-def _kind(document, index: int, textless: bool) -> str | None:
-    """"scan" (no text, a large image), "invisible" (only invisible text over a large image) or None."""
+def _unruled(page: pdf_content.Page) -> bool:
+    return not page.vertical and not page.horizontal
+
+
+def _kind(document, index: int, textless: bool, unruled: bool) -> str | None:
+    """"scan" (no text, a large image), "invisible" (only invisible text over a large image, on a
+    page without drawn rules), "mixed" (printed text and pictures: a table pasted as a picture, if
+    the pictures draw one) or None."""
     import pypdfium2.raw as raw
 
     page = raw.FPDF_LoadPage(document.raw, index)
@@ -136,17 +177,17 @@ def _kind(document, index: int, textless: bool) -> str | None:
         return None
     try:
         area = max(raw.FPDF_GetPageWidthF(page) * raw.FPDF_GetPageHeightF(page), 1.0)
-        found = {"image": 0.0, "visible_text": False, "invisible_text": False, "stop_at_text": not textless}
+        found = {"image": 0.0, "visible_text": False, "invisible_text": False, "stop_at_text": False}
         _walk(raw, page, False, found, 0)
     finally:
         raw.FPDF_ClosePage(page)
+    if found["visible_text"] and not textless:
+        return "mixed" if found["image"] >= _PICTURE_SHARE * area else None
     if found["image"] < _IMAGE_SHARE * area:
         return None
     if textless:
         return "scan"
-    if found["invisible_text"] and not found["visible_text"]:
-        return "invisible"
-    return None
+    return "invisible" if found["invisible_text"] and unruled else None
 
 
 def _walk(raw, container, form: bool, found: dict, depth: int) -> None:
