@@ -8,6 +8,7 @@ cell that spans several rows (rowspan, vertical merge) is repeated in the rows b
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Literal
@@ -143,3 +144,25 @@ def place(
 
 def strip_tags(markup: str) -> str:
     return _TAG.sub(" ", markup)
+
+
+_MD_BREAK = re.compile(r"<br\s*/?>", re.I)
+# CommonMark: a backslash before ASCII punctuation (\\| stays: it is a pipe inside a table cell, for the
+# table reader to keep when it cuts the row)
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{}~])")
+_MD_MATH_NUMBER = re.compile(r"\$\s*([+-]?\d[\d,.]*)\s*\$")  # $12$: a number set as math by a converter
+_MD_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+
+def markdown_inline(text: str) -> str:
+    """A line of Markdown as its reader sees it: a line break tag is a space, character references
+    are their characters, backslash escapes their punctuation, a number set as math the number."""
+    if "<" in text:
+        text = _MD_BREAK.sub(" ", text)
+    if "&" in text:
+        text = _MD_ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    if "$" in text:
+        text = _MD_MATH_NUMBER.sub(r"\1", text)
+    return text.replace("\u00a0", " ")

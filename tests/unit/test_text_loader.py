@@ -37,3 +37,23 @@ def test_gbk_and_big5_files(write):
     assert gbk.encoding == "gb18030" and gbk.blocks[0].text == "一、总体情况"
     big5 = load_document(write("b.txt", "一、總體情況\n本年新收政府資訊公開申請數量\t1", encoding="big5"))
     assert big5.encoding == "cp950" and big5.blocks[0].text == "一、總體情況"
+
+
+def test_markdown_is_read_as_its_reader_sees_it(write):
+    """Converters escape ordinals (1\\.), break long labels with <br>, set numbers as math ($12$) and
+    write empty cells as &nbsp;: the cells hold what a rendered page shows, and so do the source
+    lines the numbers are checked against (SOURCE-GATE)."""
+    text = "\n".join([
+        "# 某局2023年政府信息公开工作年度报告",
+        "| 1\\.属于国家秘密 | $12$ | &nbsp; | 0\\.10 |",
+        "| （二）部分公开<br>（区分处理的） | a\\|b | 3 | 4 |",
+    ])
+    document = load_document(write("r.md", text))
+    rows = [[c.text for c in b.cells] for b in document.blocks if b.kind == "row"]
+    assert rows == [["1.属于国家秘密", "12", "", "0.10"], ["（二）部分公开 （区分处理的）", "a|b", "3", "4"]]
+    assert document.source_lines[2] == "| 1.属于国家秘密 | 12 |   | 0.10 |"
+
+
+def test_plain_text_keeps_its_backslashes_and_dollars(write):
+    document = load_document(write("r.txt", "路径 C:\\报告\\2023 与 $5$ 原样保留"))
+    assert document.blocks[0].text == "路径 C:\\报告\\2023 与 $5$ 原样保留"

@@ -488,6 +488,18 @@ def _t3_html_without_total(text: str) -> str | None:
     return text[:start] + table[: table.find("<tr>")] + "".join(rows) + text[end:]
 
 
+def markdown_artifacts(text: str) -> str | None:
+    """What PDF-to-Markdown converters leave in pipe tables: ordinals escaped (1\\.属于国家秘密), a long
+    label broken by <br>, numbers set as math ($12$), empty cells as &nbsp;."""
+    if "|" not in text:
+        return None
+    changed = re.sub(r"(?<=\| )(\d)\.(?=\D)", r"\1\\.", text)
+    changed = changed.replace("（二）部分公开（区分处理的", "（二）部分公开<br>（区分处理的", 1)
+    changed = re.sub(r"(?<=\| )(\d{2,})(?= \|)", r"$\1$", changed)
+    changed = re.sub(r"\|  \|", "| &nbsp; |", changed)
+    return changed if changed != text else None
+
+
 def thousands(text: str) -> str | None:
     """Counts of four digits and more printed with a thousands separator (1,234)."""
     changed = re.sub(r"(?<=[|\t] )(\d{1,3})(\d{3})(?= [|\t])|(?<=\| )(\d{1,3})(\d{3})(?= \|)", lambda m: f"{m.group(1) or m.group(3)},{m.group(2) or m.group(4)}", text)
@@ -554,6 +566,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("full-width digits in the tables", full_width_digits, formats=("md", "html")),
     Variation("row labels with (一) half-width", half_width_parentheses, formats=("txt", "md", "html")),
     Variation("thousands separators", thousands),
+    Variation("Markdown converter artifacts (1\\. <br> $12$ &nbsp;)", markdown_artifacts, formats=("md",), same_findings=True),
     Variation("表三 without its 总计 column", t3_without_total_column, formats=("txt", "md", "html"), lost_columns=("总计",)),
     Variation("empty spacer column at the left of the tables", spacer_column, formats=("html",)),
     Variation("serial-number column 序号", serial_column, formats=("txt", "md", "html")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..document import Block, CellText, Document
+from ..document import Block, CellText, Document, markdown_inline
 from .budget import Budget
 from .decode import decode
 
@@ -35,7 +35,7 @@ def _pipe_cells(line: str) -> list[str] | None:
     if not (stripped.startswith("|") and stripped.count("|") >= 2):
         return None
     inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-    return [c.strip() for c in re.split(r"(?<!\\)\|", inner)]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
 
 def _crawler_header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -60,6 +60,8 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     markdown = os.path.splitext(path)[1].lower() in (".md", ".markdown")
     for index in range(start, len(lines)):
         number = index + 1
+        if markdown and (shown := markdown_inline(lines[index])) != lines[index]:
+            lines[index] = shown  # the source line as its reader sees it (SOURCE-GATE, evidence)
         line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
         if not line.strip() or _is_footer(line):
             continue
@@ -69,8 +71,12 @@ def load(path: str, data: bytes, sha256: str) -> Document:
             blocks.append(Block("heading", heading.group(2), line=number, level=len(heading.group(1))))
             continue
         cells = _pipe_cells(line)
-        if cells is not None:
+        if cells is not None and not markdown:
             markdown = True
+            if (shown := markdown_inline(lines[index])) != lines[index]:
+                lines[index] = shown
+                line = shown.replace("\u3000", " ").rstrip(" \r\n")
+                cells = _pipe_cells(line)
         elif "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
         if cells is not None:
