@@ -34,8 +34,9 @@ def info_rows(report) -> list[tuple[str, str]]:
     meta = report.document.meta
     pages = meta.get("ocr_pages", "")
     resolution = f"，{meta['ocr_dpi']} dpi" if meta.get("ocr_dpi") else ""
+    pictures = meta.get("ocr_pictures")
     rows = [
-        ("文字识别（OCR）", f"第{pages.replace(', ', '、')}页为扫描图像，已离线识别{resolution}"),
+        ("文字识别（OCR）", f"文中第{pictures}张图片是表格，已离线识别" if pictures else f"第{pages.replace(', ', '、')}页为扫描图像，已离线识别{resolution}"),
         ("识别引擎", meta.get("ocr_engine", "")),
         ("识别模型", meta.get("ocr_model", "")),
         ("平均置信度", meta.get("ocr_confidence", "")),
@@ -44,7 +45,7 @@ def info_rows(report) -> list[tuple[str, str]]:
     recognized = [cell for cell in report.cells.values() if cell.source is not None and cell.source.ocr is not None]
     if recognized:
         rows.append(("识别的单元格", f"{len(recognized)} 个；其中 {len(suspects)} 个数值可能误识（置信度低或含易混淆数字），已在表格和附录中标出" if suspects else f"{len(recognized)} 个，均无误识迹象"))
-    for key, label in (("ocr_skew", "倾斜校正"), ("ocr_text_layer", "文字层"), ("ocr_files", "页面图像")):
+    for key, label in (("ocr_skew", "倾斜校正"), ("ocr_text_layer", "文字层"), ("ocr_files", "图片文件" if pictures else "页面图像")):
         if meta.get(key):
             rows.append((label, meta[key]))
     return rows

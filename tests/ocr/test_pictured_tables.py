@@ -1,7 +1,8 @@
 """Tables pasted into a report as pictures: a PDF whose pages print their text but show 表二, 表三 and
-表四 as images (a screenshot of the table in Word or a web editor, printed by Chromium). The pictures
-are recognized and join the page's printed text: the cells read back as in the source, with no
-error. A picture that draws no table (a photograph) is left alone and costs no recognition.
+表四 as images (a screenshot of the table in Word or a web editor, printed by Chromium), and a Word
+document holding the same screenshots among its paragraphs. The pictures are recognized and take
+their place among the printed text: the cells read back as in the source, with no error. A picture
+that draws no table (a photograph) is left alone and costs no recognition.
 
 Needs the OCR extra, playwright and Debian's chromium (skipped with a clear message otherwise).
 """
@@ -38,8 +39,8 @@ def _print(html: str, tmp_path, name: str):
 
 
 @pytest.fixture(scope="module")
-def pictured(browser, tmp_path_factory):  # noqa: F811
-    """A report whose three tables are screenshots in its web page, printed to PDF."""
+def screenshots(browser, tmp_path_factory):  # noqa: F811
+    """A report's web page and a screenshot of each of its tables."""
     tmp_path = tmp_path_factory.mktemp("pictured")
     synthetic = make_report("2021", 7, variety=False, profile="medium", **PLAIN)
     html = render(synthetic, "html").decode("utf-8")
@@ -49,6 +50,13 @@ def pictured(browser, tmp_path_factory):  # noqa: F811
     page.goto(source.as_uri())
     shots = [table.screenshot() for table in page.query_selector_all("table")]
     page.close()
+    return synthetic, html, source, shots, tmp_path
+
+
+@pytest.fixture(scope="module")
+def pictured(screenshots):
+    """The report with its three tables as screenshots in its web page, printed to PDF."""
+    _, html, source, shots, tmp_path = screenshots
     tables = list(re.finditer(r"<table.*?</table>", html, flags=re.S))
     assert len(tables) == len(shots)
     pieces, position = [], 0
@@ -97,3 +105,58 @@ def test_a_photograph_beside_the_text_is_not_recognized(tmp_path):
     assert "ocr_pages" not in report.document.meta
     plain = load_report(_print(html, tmp_path, "plain"))
     assert report.values() == plain.values()
+
+
+@pytest.fixture(scope="module")
+def pictured_docx(screenshots):
+    """The report as a Word document whose tables are the screenshots, 16 cm wide."""
+    docx = pytest.importorskip("docx")
+    from docx.shared import Cm
+
+    synthetic, _, source, shots, tmp_path = screenshots
+    document = docx.Document()
+    pictures = iter(shots)
+    in_table = False
+    for line in render(synthetic, "txt").decode("utf-8").split("\n"):
+        if "\t" in line:  # a row of a table: the table's screenshot takes its place
+            if not in_table:
+                document.add_picture(io.BytesIO(next(pictures)), width=Cm(16))
+            in_table = True
+            continue
+        in_table = False
+        if line.strip():
+            document.add_paragraph(line)
+    path = tmp_path / "pictured.docx"
+    document.save(path)
+    return source, load_report(path)
+
+
+def test_a_word_documents_table_pictures_read_back_to_their_values(pictured_docx):
+    source, report = pictured_docx
+    expected = load_report(source)
+    differences = {k: (v, report.value(k)) for k, v in expected.values().items() if report.value(k) != v}
+    assert differences == {}
+    assert [f.rule for f in audit(report).findings if f.severity == "error"] == []  # SOURCE-GATE reads them back too
+    assert report.document.meta["ocr_pictures"] == "1、2、3"
+    cell = report.cells["t3.new.total"]
+    assert cell.source.page is None and cell.source.ocr.file == "word/media/image2.png"
+
+
+def test_a_photograph_in_a_word_document_is_not_recognized(tmp_path):
+    docx = pytest.importorskip("docx")
+    import numpy as np
+    from docx.shared import Cm
+    from PIL import Image
+
+    synthetic = make_report("2021", 9, variety=False, profile="medium", **PLAIN)
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(render(synthetic, "docx"))
+    document = docx.Document(str(plain))
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(1).integers(90, 200, size=(600, 800), dtype=np.uint8)).save(buffer, format="PNG")
+    document.paragraphs[1].insert_paragraph_before().add_run().add_picture(buffer, width=Cm(15))
+    with_photo = tmp_path / "photo.docx"
+    document.save(with_photo)
+    report = load_report(with_photo)
+    assert "ocr_engine" not in report.document.meta
+    assert report.values() == load_report(plain).values()

@@ -45,7 +45,7 @@ from lxml import etree
 from ..document import Block, CellText, Document
 from ..errors import InputError
 from ..shown import shown
-from . import docx_package
+from . import docx_package, pictures
 from .budget import Budget
 
 MB = 1024 * 1024
@@ -103,6 +103,9 @@ _VAL = _w("val")
 _TBL, _PPR, _RPR, _TCPR, _TRPR, _T = (_w(n) for n in ("tbl", "pPr", "rPr", "tcPr", "trPr", "t"))
 _PSTYLE, _NUMPR, _VANISH, _SPEC_VANISH = (_w(n) for n in ("pStyle", "numPr", "vanish", "specVanish"))
 _TXBX = _w("txbxContent")
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 _GRID_SPAN, _V_MERGE = _w("gridSpan"), _w("vMerge")
 _LOCAL_NAMES: dict = {}
 
@@ -514,11 +517,14 @@ class _Reader:
     hidden: bool = True
     textboxes: bool = True
     nested_tables: bool = True
+    drawings: bool = True
     budget: Budget | None = None
+    pictures: list[pictures.Picture] = field(default_factory=list)  # of the body's paragraphs, in order
 
     def survey(self, document) -> None:
         self.hidden = next(document.iter(_VANISH, _SPEC_VANISH), None) is not None
         self.textboxes = next(document.iter(_TXBX), None) is not None
+        self.drawings = next(document.iter(_BLIP), None) is not None
         self.nested_tables = any(_local(a.tag) == "tc" for t in document.iter(_TBL) for a in t.iterancestors())
 
     def _next_line(self, text: str) -> int:
@@ -581,6 +587,13 @@ class _Reader:
                 kind = "heading" if level is not None else "text"
                 self.blocks.append(Block(kind, re.sub(r"\s+", " ", stripped), line=number, level=level, column=column))
             offset += len(piece) + 1
+        if self.drawings:
+            for blip in p.iter(_BLIP):
+                rid = blip.get(_EMBED)
+                if rid:
+                    extent = next((a.find(_EXTENT) for a in blip.iterancestors() if a.find(_EXTENT) is not None), None)
+                    width = _int(extent.get("cx") if extent is not None else None, 0)
+                    self.pictures.append(pictures.Picture(len(self.blocks), rid, width, number))
         if self.textboxes:
             for box in _textboxes(p):
                 self.body(box)
@@ -747,6 +760,12 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         reader.survey(package.document)
         reader.body(_body(package.document))
         meta = _meta(package)
+        pictured, recognized = pictures.read_tables(path, reader.pictures, package.picture)
+        for table in reversed(pictured):
+            reader.blocks[table.position : table.position] = table.blocks
+            if table.line is not None:  # the paragraph shows the picture: its text is the table's
+                reader.lines[table.line] = "\n".join(t for t in (reader.lines.get(table.line, ""), table.text) if t)
+        meta.update(recognized)
     except docx_package.NotWord:
         raise InputError(path, _NOT_DOCX) from None
     except docx_package.PartTooLarge as exc:

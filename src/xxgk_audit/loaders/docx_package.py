@@ -73,6 +73,24 @@ class Package:
     title: str | None  # None: the core properties could not be read (python-docx raised)
     created: dt.datetime | None
     modified: dt.datetime | None
+    main: str = "/word/document.xml"
+
+    def picture(self, rid: str) -> tuple[str, bytes] | None:
+        """The part name and bytes of the picture the main part's relationship ``rid`` names; None
+        when there is none (an external link, a missing member)."""
+        directory, name = posixpath.split(self.main)
+        try:
+            root = etree.fromstring(read_part(self.archive, posixpath.join(directory, "_rels", name + ".rels").lstrip("/")), _PARSER)
+        except KeyError:
+            return None
+        for rel in root.iter(f"{{{_RELS}}}Relationship"):
+            if rel.get("Id") == rid and rel.get("TargetMode") != "External" and (rel.get("Type") or "").endswith("/image"):
+                target = posixpath.abspath(posixpath.join(directory or "/", rel.get("Target") or ""))
+                try:
+                    return target.lstrip("/"), read_part(self.archive, target.lstrip("/"))
+                except KeyError:
+                    return None
+        return None
 
     def styles(self) -> etree._Element | None:
         """The styles part, parsed on first use (a Word template's is 300 KB of XML)."""
@@ -221,7 +239,7 @@ def read(archive: zipfile.ZipFile) -> Package:
     numbering = _related(rels, _REL_NUMBERING) if any(kind.endswith("/numbering") for kind, _ in rels) else None
     core_name = _related(package_rels, _REL_CORE)
     if core_name is None:  # python-docx made up core properties for a package without them
-        return Package(archive, document, styles, numbering, "Word Document", None, dt.datetime.now(dt.timezone.utc))
+        return Package(archive, document, styles, numbering, "Word Document", None, dt.datetime.now(dt.timezone.utc), main)
     core = _parse(archive, core_name)
     fields = {key: core.find(tag) for key, tag in _CORE.items()}
     title = (fields["title"].text or "") if fields["title"] is not None else ""
@@ -229,5 +247,5 @@ def read(archive: zipfile.ZipFile) -> Package:
         created = _w3cdtf(fields["created"].text) if fields["created"] is not None else None
         modified = _w3cdtf(fields["modified"].text) if fields["modified"] is not None else None
     except TypeError:
-        return Package(archive, document, styles, numbering, None, None, None)
-    return Package(archive, document, styles, numbering, title, created, modified)
+        return Package(archive, document, styles, numbering, None, None, None, main)
+    return Package(archive, document, styles, numbering, title, created, modified, main)

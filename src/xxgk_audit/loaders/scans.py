@@ -76,7 +76,7 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
         for index in [i for i in sorted(kinds) if kinds[i] == "mixed"]:
             with pdf_content.LOCK:
                 gray = _render(document, index, True, pictures_only=True)
-            if _holds_table(gray):
+            if holds_table(gray):
                 prerendered[index] = gray
             else:
                 kinds[index] = None  # a picture that is no table (a photograph, a seal): the text layer stands
@@ -133,11 +133,12 @@ def recognize_scans(path: str, data: bytes, sha256: str, contents: pdf_content.C
     return meta
 
 
-def _holds_table(gray) -> bool:
-    """Whether a page's pictures (its text taken off) draw a table: ruling lines both ways."""
+def holds_table(gray, dpi: float = DPI) -> bool:
+    """Whether pictures (a page's, its text taken off, or one picture at ``dpi``) draw a table:
+    ruling lines both ways."""
     from . import raster
 
-    points = DPI / 72
+    points = dpi / 72
     segments = raster.ruling_lines(gray, max(8, round(ocr_page._RULE_MIN * points)), max(2, round(ocr_page._RULE_THICK * points)))
     return sum(s.orientation == "h" for s in segments) >= _TABLE_RULES and sum(s.orientation == "v" for s in segments) >= _TABLE_RULES
 
