@@ -160,3 +160,33 @@ def test_a_photograph_in_a_word_document_is_not_recognized(tmp_path):
     report = load_report(with_photo)
     assert "ocr_engine" not in report.document.meta
     assert report.values() == load_report(plain).values()
+
+
+def _html_with_pictures(html: str, shots: list[bytes], place) -> str:
+    """The page with each data table replaced by ``place(index, png)`` (an <img> tag)."""
+    tables = list(re.finditer(r"<table.*?</table>", html, flags=re.S))
+    pieces, position = [], 0
+    for index, (match, shot) in enumerate(zip(tables, shots)):
+        if any(word in match.group() for word in _DATA_TABLE):
+            pieces += [html[position : match.start()], place(index, shot)]
+            position = match.end()
+    return "".join(pieces + [html[position:]])
+
+
+def test_a_web_pages_table_pictures_read_back_inline_and_beside_the_page(screenshots, tmp_path):
+    """Pictures as data: URIs (a page saved as one file) and as files in the page's folder (a page
+    saved with its pictures) are recognized; nothing is fetched."""
+    _, html, source, shots, _ = screenshots
+    expected = load_report(source).values()
+    inline = _html_with_pictures(html, shots, lambda i, png: f'<p><img width="600" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"></p>')
+    (tmp_path / "inline.html").write_text(inline, encoding="utf-8")
+    (tmp_path / "page_files").mkdir()
+    for index, shot in enumerate(shots):
+        (tmp_path / "page_files" / f"table{index}.png").write_bytes(shot)
+    beside = _html_with_pictures(html, shots, lambda i, png: f'<p><img src="page_files/table{i}.png"></p>')
+    (tmp_path / "beside.html").write_text(beside, encoding="utf-8")
+    for name in ("inline.html", "beside.html"):
+        report = load_report(tmp_path / name)
+        assert {k: v for k, v in expected.items() if report.value(k) != v} == {}, name
+        assert [f.rule for f in audit(report).findings if f.severity == "error"] == [], name
+    assert "page_files/table1.png" in load_report(tmp_path / "beside.html").document.meta["ocr_files"]

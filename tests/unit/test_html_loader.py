@@ -45,3 +45,26 @@ def test_nested_table_in_layout_table(write):
     inner = [b for b in document.blocks if b.kind == "row" and [c.text for c in b.cells] == ["内层", "7"]]
     assert len(inner) == 1
     assert any("版权所有" in b.text for b in document.blocks if b.kind == "text")
+
+
+def test_pictures_are_never_fetched_nor_read_outside_the_pages_folder(tmp_path):
+    """An <img> on a server, at an absolute path or outside the page's folder is not read; a table
+    the report prints only as such a picture is TABLE-MISSING, and the message says the page has
+    pictures it could not read."""
+    from xxgk_audit import audit, load_report
+    from xxgk_audit.loaders.html import _picture
+
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    page = tmp_path / "site" / "report.html"
+    page.parent.mkdir()
+    for source in ("http://example.gov.cn/t.png", "//example.gov.cn/t.png", "/etc/passwd", "../secret.png", "file:///etc/passwd"):
+        assert _picture(str(page), source) is None, source
+    page.write_text(
+        "<html><body><h1>某局2023年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>本年度收到申请0件。</p>"
+        "<p>二、主动公开政府信息情况</p><p><img src='http://example.gov.cn/t2.png'></p></body></html>",
+        encoding="utf-8",
+    )
+    report = load_report(page)
+    assert report.document.meta["pictures_unread"] == "1"
+    missing = [f.message for f in audit(report).findings if f.rule == "TABLE-MISSING"]
+    assert missing and all("另有1张图片未能识别" in m for m in missing)

@@ -763,9 +763,9 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         pictured, recognized = pictures.read_tables(path, reader.pictures, package.picture)
         for table in reversed(pictured):
             reader.blocks[table.position : table.position] = table.blocks
-            if table.line is not None:  # the paragraph shows the picture: its text is the table's
-                reader.lines[table.line] = "\n".join(t for t in (reader.lines.get(table.line, ""), table.text) if t)
         meta.update(recognized)
+        if len(reader.pictures) > len(pictured):
+            meta["pictures_unread"] = str(len(reader.pictures) - len(pictured))
     except docx_package.NotWord:
         raise InputError(path, _NOT_DOCX) from None
     except docx_package.PartTooLarge as exc:

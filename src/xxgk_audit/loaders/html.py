@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..document import Block, CellText, Document
 from ..errors import InputError
+from . import pictures
 from .budget import HTML_ELEMENTS, TABLE_COLUMNS, Budget
 from .decode import decode
 
@@ -149,6 +150,7 @@ class _Flow:
     buffer: list[str] = field(default_factory=list)
     line: int | None = None
     table_count: int = 0
+    pictures: list[pictures.Picture] = field(default_factory=list)  # <img> of the text, in order
 
     def add(self, text: str | None, line: int | None) -> None:
         if text and text.strip():
@@ -173,6 +175,13 @@ class _Flow:
         line = element.sourceline
         if tag == "br":
             self.flush()
+            return
+        if tag == "img":
+            self.flush()
+            source = (element.get("src") or "").strip()
+            if source:
+                width = _span(element.get("width"), 10_000) if element.get("width") else 0
+                self.pictures.append(pictures.Picture(len(self.blocks), source, width * _EMU_PER_CSS_PIXEL, line))
             return
         if tag in _HEADINGS:
             self.flush()
@@ -271,6 +280,45 @@ def _meta(root) -> dict[str, str]:
     return meta
 
 
+_EMU_PER_CSS_PIXEL = 9525  # a CSS pixel is 1/96 inch
+_DATA_URI = re.compile(r"data:image/(?:png|jpe?g);base64,(?P<data>[A-Za-z0-9+/=\s]+)$", re.I)
+
+
+def _picture(path: str, source: str) -> tuple[str, bytes] | None:
+    """The bytes of an ``<img>``'s picture where the page holds them: a ``data:`` URI, or a file
+    beside the page (a page saved with its pictures); nothing is fetched, and no file outside the
+    page's folder is read."""
+    import base64
+    import binascii
+    import os
+    from urllib.parse import unquote, urlsplit
+
+    from . import images
+
+    match = _DATA_URI.match(source)
+    if match:
+        if len(match.group("data")) > images.MAX_BYTES * 4 // 3:
+            return None
+        try:
+            return "（网页内嵌图片）", base64.b64decode(match.group("data"), validate=False)
+        except (binascii.Error, ValueError):
+            return None
+    parts = urlsplit(source)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None  # on a server: never fetched
+    folder = os.path.dirname(os.path.realpath(path))
+    target = os.path.realpath(os.path.join(folder, unquote(parts.path)))
+    if os.path.commonpath([folder, target]) != folder or not os.path.isfile(target):
+        return None
+    try:
+        if os.path.getsize(target) > images.MAX_BYTES:
+            return None
+        with open(target, "rb") as handle:
+            return os.path.relpath(target, folder), handle.read()
+    except OSError:
+        return None
+
+
 def load(path: str, data: bytes, sha256: str) -> Document:
     text, encoding = decode(data)
     tags = text.count("<")  # every element starts with one (a few may be text)
@@ -289,6 +337,14 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     body = root.find(".//body")
     flow.walk(body if body is not None else root)
     flow.flush()
+    if flow.pictures:
+        pictured, recognized = pictures.read_tables(path, flow.pictures, lambda source: _picture(path, source))
+        for table in reversed(pictured):
+            flow.blocks[table.position : table.position] = table.blocks
+        meta.update(recognized)
+        unread = len(flow.pictures) - len(pictured)
+        if unread:
+            meta["pictures_unread"] = str(unread)
     return Document(
         path=path,
         sha256=sha256,

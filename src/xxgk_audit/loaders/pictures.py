@@ -1,6 +1,7 @@
-"""Tables pasted into a Word document as pictures (a screenshot of the table, a scan of a page).
+"""Tables pasted as pictures into a Word document or a web page (a screenshot of the table, a scan
+of a page).
 
-Each PNG or JPEG picture of the body is looked at: when it draws a table (ruling lines both ways,
+Each PNG or JPEG picture of the text is looked at: when it draws a table (ruling lines both ways,
 :func:`.scans.holds_table`) and the OCR extra is installed, it is recognized (:mod:`.ocr_page`,
 cached under the picture's sha256) and read by the PDF loader's page reader, so its rows take the
 picture's place among the document's blocks, each value with its box and the picture's name. A
@@ -39,13 +40,10 @@ class Picture:
 
 @dataclass(frozen=True, slots=True)
 class PicturedTable:
-    """A picture's recognized table: its blocks, where they go, and the text it shows (the source
-    line of the picture's paragraph, which SOURCE-GATE reads the values back from)."""
+    """A picture's recognized table: its blocks and where they go."""
 
     position: int
-    line: int | None
     blocks: list[Block]
-    text: str
 
 
 def read_tables(path: str, pictures: list[Picture], fetch: Callable[[str], tuple[str, bytes] | None]) -> tuple[list[PicturedTable], dict[str, str]]:
@@ -74,9 +72,9 @@ def read_tables(path: str, pictures: list[Picture], fetch: Callable[[str], tuple
             result = ocr_page.recognize(lambda gray=gray: gray, dpi, number, hashlib.sha256(data).hexdigest(), 1, name)
         except ocr.OcrUnavailable as exc:
             raise InputError(path, str(exc)) from None
-        blocks, text = _blocks(result.page, picture.line)
+        blocks = _blocks(result.page, picture.line)
         if blocks:
-            found.append(PicturedTable(picture.position, picture.line, blocks, text))
+            found.append(PicturedTable(picture.position, blocks))
             recognized[number] = result
             names[number] = name
     if not recognized:
@@ -112,9 +110,10 @@ def _gray(data: bytes, width_emu: int):
         return None
 
 
-def _blocks(page, line: int | None) -> tuple[list[Block], str]:
+def _blocks(page, line: int | None) -> list[Block]:
     """The blocks of one recognized picture, placed at its paragraph's line (no page: a Word
-    document has none), each value with its box and the picture's name; and the picture's text."""
+    document or a web page has none), each value with its box (which SOURCE-GATE reads it back
+    from) and the picture's name."""
     from .pdf import _Reader
 
     reader = _Reader()
@@ -123,4 +122,4 @@ def _blocks(page, line: int | None) -> tuple[list[Block], str]:
     for block in reader.blocks:
         cells = tuple(replace(cell, line=line, page=None) for cell in block.cells)
         out.append(replace(block, line=line, page=None, cells=cells))
-    return out, reader.pages.get(page.number, "")
+    return out

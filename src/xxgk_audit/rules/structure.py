@@ -147,10 +147,13 @@ def _split_parts(ctx: AuditContext, hits) -> list:
 @rule("TABLE-MISSING", "error", "structure")
 def table_missing(ctx: AuditContext):
     """条例第五十条；年度报告格式规定的表二、表三、表四必须填报。"""
+    document = ctx.report.document
+    unread = int(document.meta.get("pictures_unread", 0)) if document is not None else 0
+    pictures = f"；原文另有{unread}张图片未能识别，如表格以图片形式发布，请对照图片人工核对" if unread else ""
     for key, table in ctx.report.layout.tables.items():
         if ctx.report.tables.get(key) == "missing":
             section = ctx.report.layout.section(table.section)
-            yield ctx.finding("TABLE-MISSING", f"未找到{table.name}（{section.label}）", subject=key)
+            yield ctx.finding("TABLE-MISSING", f"未找到{table.name}（{section.label}）{pictures}", subject=key)
 
 
 @rule("ROW-MISSING", "error", "structure")
@@ -412,6 +415,8 @@ def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
     document = ctx.report.document
     if document is None:
         return True
+    if source.ocr is not None and document.format in ("html", "docx"):
+        return _fold(raw) in _fold(source.ocr.text)  # a picture of the page's: what was recognized in it
     if source.column is not None and source.line in document.source_lines:
         line = document.source_lines[source.line]
         return line[source.column : source.column + len(raw)] == raw
