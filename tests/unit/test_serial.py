@@ -64,3 +64,11 @@ def test_the_rest_of_a_table_on_the_next_page_goes_on_with_the_count():
 def test_a_table_after_one_with_a_serial_column_keeps_its_first_column_when_it_does_not_go_on():
     blocks = [_row("序号", "信息内容", table=1), _row("1", "规章", table=1), _row("1", "0", table=2), _row("2", "0", table=2)]
     assert _texts(drop_serial_columns(blocks))[2:] == [["1", "0"], ["2", "0"]]
+
+
+def test_a_header_cell_printed_again_after_a_page_break_is_still_the_header():
+    """A 序号 cell spanning two header rows, cut by a page break, is printed on both pages; the PDF
+    reader joins the two into one cell (序号序号)."""
+    blocks = [_row("序号序号", "信息内容", "本年制发件数", line=1), _row("1", "规章", "0", line=2)]
+    assert _texts(drop_serial_columns(blocks)) == [["信息内容", "本年制发件数"], ["规章", "0"]]
+    assert _texts(drop_serial_columns([_row("序号甲", "信息内容", "本年制发件数"), _row("1", "规章", "0")]))[1] == ["1", "规章", "0"]

@@ -47,13 +47,13 @@ def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
     column only when its numbers go on with the count of the part before."""
     if not rows:
         return rows, after
-    headed = any(len(row.cells) > 1 and cosmetic(_first(row)) in _headers() for row in rows)
+    headed = any(len(row.cells) > 1 and _is_header(_first(row)) for row in rows)
     if not headed and not after:
         return rows, 0
     expected, started = (1, False) if headed else (after, False)
     for row in rows:
         first = _first(row)
-        if not first or cosmetic(first) in _headers():
+        if not first or _is_header(first):
             continue
         if not _COUNTER.fullmatch(first):
             return rows, 0
@@ -69,6 +69,13 @@ def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
 def _drop_first(row: Block) -> Block:
     cells = row.cells[1:]
     return row.with_cells(cells)
+
+
+def _is_header(text: str) -> bool:
+    """The header word, once or repeated: a header cell spanning rows that a page break cuts is
+    printed again on the next page, and the PDF reader joins the two (序号序号)."""
+    folded = cosmetic(text)
+    return any(folded == word * (len(folded) // len(word)) for word in _headers() if folded and len(folded) % len(word) == 0)
 
 
 @cache

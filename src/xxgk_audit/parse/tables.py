@@ -351,7 +351,8 @@ class TableParser:
         self.flat_rows: dict[str, list[flat.FlatRow]] = {key: [] for key in layout.tables}
         self.printed_columns: dict[str, str] = {}  # cell key -> printed column label (variants)
         self.header_labels: dict[str, set[str]] = defaultdict(set)  # table -> official header labels its header rows print
-        # (table, block) -> {position of a column label in its header row: the column's index}
+        # (table, block) -> {a column's index: where its label stands in the header} (the latest
+        # header printing it: a header cut by a page break is printed on a grid of its own)
         self.header_columns: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
         self.unprinted: set[int] = set()  # ids of the blank cells made for columns the table does not print
         self.fragments: list[Block] = []  # text lines just above, for labels wrapped over lines
@@ -442,8 +443,8 @@ class TableParser:
         for position, cell in enumerate(cells):
             for spec in candidates:
                 exact = self.m.columns[(table, spec.key)].match(cell.text, fuzzy=False) if cell.text.strip() else None
-                if exact is not None and not cell.inherited:
-                    self.header_columns[(table, spec.key)][_position(cell, position)] = exact.target
+                if exact is not None:
+                    self.header_columns[(table, spec.key)][exact.target] = _position(cell, position)
         for cell in texts:
             for spec in candidates:
                 hit = self.m.columns[(table, spec.key)].match(cell.text)
@@ -1010,9 +1011,10 @@ class TableParser:
         placed by the column labels of its header printed above each value; a blank cell stands for
         each column the header does not print. None unless the header names a column at the place
         of every value printed, and omits a column."""
-        columns = self.header_columns.get((table.key, event.block.key))
-        if not columns or len(set(columns.values())) != len(columns) or len(columns) >= width:
+        printed = self.header_columns.get((table.key, event.block.key))
+        if not printed or len(set(printed.values())) != len(printed) or len(printed) >= width:
             return None
+        columns = {position: column for column, position in printed.items()}
         row = event.source.cells
         placed: dict[int, CellText] = {}
         for value in event.values:
