@@ -743,6 +743,7 @@ class TableParser:
         if table.key == "t4":
             self._place_t4(table, events, placed)
         else:
+            columns_unprinted = self._short_everywhere(table, events)
             for event in events:
                 if event.row is None:
                     continue
@@ -752,7 +753,7 @@ class TableParser:
                     placed.setdefault(key, event)
                     event.values = []
                     continue
-                by_header = self._by_header(table, event, width)
+                by_header = self._by_header(table, event, width, event.block.key in columns_unprinted)
                 values, options = (by_header, None) if by_header is not None else self._row_values(event, width)
                 if by_header is None and values is not None and _lost_cell(event, values, usual):
                     values = None
@@ -1006,15 +1007,35 @@ class TableParser:
             return values[:first] + [None] * len(members) + values[first + 1 :]
         return None
 
-    def _by_header(self, table: TableSpec, event: RowEvent, width: int) -> list[CellText] | None:
-        """The values of a row of a table printed without some of its columns (表三 without 总计),
-        placed by the column labels of its header printed above each value; a blank cell stands for
-        each column the header does not print. None unless the header names a column at the place
-        of every value printed, and omits a column."""
+    def _by_header(self, table: TableSpec, event: RowEvent, width: int, in_order: bool) -> list[CellText] | None:
+        """The values of a row of a table printed without some of its columns (表三 without 总计):
+        each under the column label its header prints above it, a blank cell for each column the
+        header does not print. None unless the header omits a column and names one at the place of
+        every value printed. With ``in_order`` (every row of the table prints as many values as the
+        header names columns), a row printed on another grid (the next page of a PDF) has its
+        values taken in the order of the columns printed.
+        """
         printed = self.header_columns.get((table.key, event.block.key))
         if not printed or len(set(printed.values())) != len(printed) or len(printed) >= width:
             return None
-        columns = {position: column for column, position in printed.items()}
+        placed = self._under_labels(event, {position: column for column, position in printed.items()})
+        if placed is None and in_order:
+            values = fit(event.values, len(printed))
+            placed = dict(zip(sorted(printed), values)) if values is not None else None
+        if placed is None:
+            return None
+        out = []
+        for column in range(width):
+            cell = placed.get(column)
+            if cell is None:
+                cell = CellText("", line=event.source.line, page=event.source.page)
+                self.unprinted.add(id(cell))
+            out.append(cell)
+        return out
+
+    @staticmethod
+    def _under_labels(event: RowEvent, columns: dict[int, int]) -> dict[int, CellText] | None:
+        """{column: value} for a row whose every value stands where the header prints a column label."""
         row = event.source.cells
         placed: dict[int, CellText] = {}
         for value in event.values:
@@ -1027,15 +1048,19 @@ class TableParser:
                     return None  # a value under no column label
                 continue
             placed[column] = value
-        if len(placed) != len(columns):
-            return None
-        out = []
-        for column in range(width):
-            cell = placed.get(column)
-            if cell is None:
-                cell = CellText("", line=event.source.line, page=event.source.page)
-                self.unprinted.add(id(cell))
-            out.append(cell)
+        return placed if len(placed) == len(columns) else None
+
+    def _short_everywhere(self, table: TableSpec, events: list[RowEvent]) -> set[str | None]:
+        """The blocks of ``table`` whose header omits columns and whose every row prints exactly as
+        many values as the header names: the columns are not printed, no value was lost."""
+        out = set()
+        for (key, block_key), printed in self.header_columns.items():
+            if key != table.key:
+                continue
+            rows = [e for e in events if e.row is not None and e.block.key == block_key and not e.inseparable]
+            width = len(rows[0].block.columns) if rows else 0
+            if rows and len(printed) < width and all(fit(e.values, width) is None and fit(e.values, len(printed)) is not None for e in rows):
+                out.add(block_key)
         return out
 
     def _miscounted(self, table: TableSpec, key: tuple, event: RowEvent, width: int) -> None:
