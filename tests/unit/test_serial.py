@@ -72,3 +72,14 @@ def test_a_header_cell_printed_again_after_a_page_break_is_still_the_header():
     blocks = [_row("序号序号", "信息内容", "本年制发件数", line=1), _row("1", "规章", "0", line=2)]
     assert _texts(drop_serial_columns(blocks)) == [["信息内容", "本年制发件数"], ["规章", "0"]]
     assert _texts(drop_serial_columns([_row("序号甲", "信息内容", "本年制发件数"), _row("1", "规章", "0")]))[1] == ["1", "规章", "0"]
+
+
+def test_a_part_counting_on_by_itself_loses_its_serial_column():
+    """The part of a table on the page after one the reader could not take as the table (its
+    serial numbers printed apart): its first column counts on from 21, three rows or more."""
+    rows = [_row("21", "", "（六）其他处理", "1.申请人无正当理由逾期不补正", "44", table=3), _row("22", "", "（六）其他处理", "2.申请人逾期未按收费通知", "1", table=3), _row("23", "", "（六）其他处理", "3.其他", "19", table=3)]
+    assert [t[0] for t in _texts(drop_serial_columns(rows))] == ["", "", ""]
+    two = rows[:2]
+    assert _texts(drop_serial_columns(two)) == _texts(two)  # two rows: too few to tell
+    values = [_row("5", "3", "2", table=4), _row("6", "3", "3", table=4), _row("8", "4", "4", table=4)]
+    assert _texts(drop_serial_columns(values)) == _texts(values)  # no count: values

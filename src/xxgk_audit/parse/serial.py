@@ -5,7 +5,9 @@ the first value of every row. The column is set aside, before anything else read
 both hold: a header row of the table reads one of ``layouts/tables.yaml``'s ``serial_headers`` in
 its first cell, and every other row holds nothing there or the next number of a count from 1 (a
 count may start again at 1 where a new table follows without a break). The rest of such a table on
-the next page, without the header, loses its first column when its numbers go on with the count.
+the next page, without the header, loses its first column when its numbers go on with the count
+(or, when the part before it could not be read as the table, when they count on by themselves
+from a number above 1 for three rows or more).
 Anything else is left as printed. The cells keep their place in the source (line, column), so each
 value is still traced to where it was printed.
 """
@@ -20,6 +22,7 @@ from ..layout import serial_headers
 from .labels import cosmetic
 
 _COUNTER = re.compile(r"\d{1,3}")
+_MIN_COUNT = 3  # rows counting on that make a headerless part's first column a serial column
 
 
 def drop_serial_columns(blocks: list[Block]) -> list[Block]:
@@ -49,7 +52,9 @@ def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
         return rows, after
     headed = any(len(row.cells) > 1 and _is_header(_first(row)) for row in rows)
     if not headed and not after:
-        return rows, 0
+        after = _count_going_on(rows)
+        if not after:
+            return rows, 0
     expected, started = (1, False) if headed else (after, False)
     for row in rows:
         first = _first(row)
@@ -64,6 +69,17 @@ def _without_serial(rows: list[Block], after: int) -> tuple[list[Block], int]:
     if not headed and not started:
         return rows, 0
     return [_drop_first(row) for row in rows], expected
+
+
+def _count_going_on(rows: list[Block]) -> int:
+    """The first number of a part of a table whose first column counts on from a number above 1,
+    one row after another (at least :data:`_MIN_COUNT` rows): the rest of a serial column whose
+    earlier part a page break left unreadable. 0 otherwise."""
+    firsts = [_first(row) for row in rows if _first(row)]
+    if len(firsts) < _MIN_COUNT or not all(_COUNTER.fullmatch(first) for first in firsts):
+        return 0
+    start = int(firsts[0])
+    return start if start > 1 and [int(first) for first in firsts] == list(range(start, start + len(firsts))) else 0
 
 
 def _drop_first(row: Block) -> Block:
