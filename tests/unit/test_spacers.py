@@ -78,3 +78,16 @@ def test_text_tables_without_grid_positions_stay_as_printed():
     row = Block("row", " | 规章 | 0", cells=(CellText(""), CellText("规章"), CellText("0")), table=0)
     header = Block("row", " | 信息内容 | 本年制发件数", cells=(CellText(""), CellText("信息内容"), CellText("本年制发件数")), table=0)
     assert drop_spacer_columns([header, row]) == [header, row]
+
+
+def test_columns_beyond_the_headers_grid_are_no_spacers():
+    """表三 printed without 总计, its header on one page and its rows on the next, on a wider grid
+    (the label cells take three columns there): the last columns, blank in every row, are values
+    (法律服务机构, 其他), not spacers — the header does not print them empty."""
+    blocks = [
+        _row("（本列数据的勾稽关系）", "申请人情况", line=1),
+        _row("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", line=2),
+        _row("一、本年新收政府信息公开申请数量", "", "", "215", "", "", "", "", "", line=3),
+        _row("二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", line=4),
+    ]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)

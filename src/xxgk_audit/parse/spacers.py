@@ -3,8 +3,9 @@ every row, header rows included (a blank first or last column some editors add).
 
 Such a column holds nothing to read, but its empty cells would be taken for blank values: every
 value of a row would shift by one. It is set aside when the grid column of each cell is known (HTML,
-DOCX and PDF tables) and the table begins with its header (rows of labels, no number). A
-column inside the table is never set aside, nor any column of the rest of a table on the next page:
+DOCX and PDF tables), the table begins with its header (rows of labels, no number) and the header
+rows print the column (a PDF table cut by a page break may put its rows on a wider grid than its
+header's: the columns beyond the header's are no spacers). A column inside the table is never set aside, nor any column of the rest of a table on the next page:
 blank values may leave one empty all the way down. The cells keep their place in the source, so
 each value is still traced to where it was printed.
 """
@@ -43,6 +44,8 @@ def _without_spacers(rows: list[Block]) -> list[Block]:
     if not covered:
         return rows
     empty = set(range(1, min(covered))) | set(range(max(covered) + 1, width + 1))  # the edges only
+    for row in rows[: _band(rows)]:  # the header prints the column, empty (not a row on another grid)
+        empty &= {column for cell in row.cells for column in _span(cell)}
     if not empty:
         return rows
     out = []
@@ -56,13 +59,24 @@ def _span(cell: CellText) -> range:
     return range(cell.col_no, cell.col_no + max(cell.colspan, 1))
 
 
-def _headed(rows: list[Block]) -> bool:
-    """Whether the table begins with its header: rows of labels and no number, two rows of them or
-    one of three labels at least (a label cut by a page break makes a row of one or two words)."""
+def _labels(rows: list[Block]) -> list[int]:
+    """The number of labels of each row of the header band the table begins with (rows of labels
+    and no number)."""
     band = []
     for row in rows:
         texts = [cell.text for cell in row.cells if cell.text.strip()]
         if not texts or any(_DIGIT.search(text) for text in texts):
             break
         band.append(len(texts))
+    return band
+
+
+def _band(rows: list[Block]) -> int:
+    return len(_labels(rows))
+
+
+def _headed(rows: list[Block]) -> bool:
+    """Whether the table begins with its header: two rows of labels, or one of three labels at
+    least (a label cut by a page break makes a row of one or two words)."""
+    band = _labels(rows)
     return len(band) >= 2 or (len(band) == 1 and band[0] >= 3)
