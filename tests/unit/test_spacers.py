@@ -91,3 +91,14 @@ def test_columns_beyond_the_headers_grid_are_no_spacers():
         _row("二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", line=4),
     ]
     assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)
+
+
+def test_several_empty_columns_at_an_edge_are_blank_values():
+    """表四's header cut by a page break: on the next page the header row's first five cells lost
+    their words to the page before, and the row of values is blank in its first four: blank
+    values, not spacers (an editor adds one blank column)."""
+    blocks = [
+        _row("", "", "", "", "", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", line=1),
+        _row("", "", "", "", "0", "", "5", "", "", "5", line=2),
+    ]
+    assert _texts(drop_spacer_columns(blocks)) == _texts(blocks)

@@ -3,11 +3,13 @@ every row, header rows included (a blank first or last column some editors add).
 
 Such a column holds nothing to read, but its empty cells would be taken for blank values: every
 value of a row would shift by one. It is set aside when the grid column of each cell is known (HTML,
-DOCX and PDF tables), the table begins with its header (rows of labels, no number) and the header
-rows print the column (a PDF table cut by a page break may put its rows on a wider grid than its
-header's: the columns beyond the header's are no spacers). A column inside the table is never set aside, nor any column of the rest of a table on the next page:
-blank values may leave one empty all the way down. The cells keep their place in the source, so
-each value is still traced to where it was printed.
+DOCX and PDF tables), the table begins with its header (rows of labels, no number), the header rows
+print the column (a PDF table cut by a page break may put its rows on a wider grid than its
+header's: the columns beyond the header's are no spacers) and it is the only empty column at its
+edge (several are blank values whose labels stand elsewhere, on the page before). A column inside
+the table is never set aside, nor any column of the rest of a table on the next page: blank values
+may leave one empty all the way down. The cells keep their place in the source, so each value is
+still traced to where it was printed.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ def _without_spacers(rows: list[Block]) -> list[Block]:
     covered = {column for row in rows for cell in row.cells if cell.text.strip() for column in _span(cell)}
     if not covered:
         return rows
-    empty = set(range(1, min(covered))) | set(range(max(covered) + 1, width + 1))  # the edges only
+    left, right = set(range(1, min(covered))), set(range(max(covered) + 1, width + 1))  # the edges only
+    # an editor adds one blank column; several empty ones at an edge are blank values of a table
+    # whose labels stand elsewhere (its header's words on the page before)
+    empty = (left if len(left) == 1 else set()) | (right if len(right) == 1 else set())
     for row in rows[: _band(rows)]:  # the header prints the column, empty (not a row on another grid)
         empty &= {column for cell in row.cells for column in _span(cell)}
     if not empty:
