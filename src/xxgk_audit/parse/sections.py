@@ -58,6 +58,7 @@ _TITLE_ENDING = re.compile(r"[^\d\s，。；：,.;:（(、]{0,6}?(?:情况|事�
 # (七、八: a section split in two renumbers the ones after it: "…七、其他需要报告的事项…")
 _INLINE_NUMBERED = re.compile(r"(?<!第)[一二三四五六七八][、.．]")
 _LEADING_ORDINAL = re.compile(r"\s*(?:第\s*[一二三四五六七八九十]{1,2}\s*(?:部分|章|节)\s*[、.．,，:：]?|[一二三四五六七八九十]{1,2}\s*[、.．,，:：\s])\s*")
+_SEPARATOR = re.compile(r"[。：:；;．.\s]")
 _AFTER_TITLE = re.compile(r"\s*[。：:；;．.]\s*(?=\S)|\s+(?=[(（][一二三四五六七八九十\d]{1,2}[)）]|[^\s（(【\[])")
 
 
@@ -458,8 +459,8 @@ def _title_then_text(text: str, sections: tuple[SectionSpec, ...]) -> tuple[int,
     what follows a space opens no bracket but a sub-ordinal's (二、主动公开政府信息情况 （有关情况附表） is
     a title, 五、存在的主要问题及改进情况 (一)上年度问题整改情况 a title and a sub-heading)."""
     lead = _LEADING_ORDINAL.match(text)
-    if lead is None:
-        return None
+    if lead is None or not _SEPARATOR.search(text, lead.end()):
+        return None  # most headings: nothing after the title
     best: tuple[int, int] | None = None
     for _, pattern in _title_patterns(sections):
         title = pattern.match(text, lead.end())

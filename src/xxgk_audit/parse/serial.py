@@ -75,7 +75,9 @@ def _count_going_on(rows: list[Block]) -> int:
     """The first number of a part of a table whose first column counts on from a number above 1,
     one row after another (at least :data:`_MIN_COUNT` rows): the rest of a serial column whose
     earlier part a page break left unreadable. 0 otherwise."""
-    firsts = [_first(row) for row in rows if _first(row)]
+    if not _COUNTER.fullmatch(_first(rows[0])):
+        return 0  # the common case: a label or a header first
+    firsts = [first for first in map(_first, rows) if first]
     if len(firsts) < _MIN_COUNT or not all(_COUNTER.fullmatch(first) for first in firsts):
         return 0
     start = int(firsts[0])
@@ -90,8 +92,15 @@ def _drop_first(row: Block) -> Block:
 def _is_header(text: str) -> bool:
     """The header word, once or repeated: a header cell spanning rows that a page break cuts is
     printed again on the next page, and the PDF reader joins the two (序号序号)."""
+    if not text or cosmetic(text.lstrip()[:1]) not in _first_characters():
+        return False  # a label or a number: the common case
     folded = cosmetic(text)
     return any(folded == word * (len(folded) // len(word)) for word in _headers() if folded and len(folded) % len(word) == 0)
+
+
+@cache
+def _first_characters() -> frozenset[str]:
+    return frozenset(word[0] for word in _headers())
 
 
 @cache

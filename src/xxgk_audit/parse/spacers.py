@@ -33,7 +33,10 @@ def drop_spacer_columns(blocks: list[Block]) -> list[Block]:
 
 def _without_spacers(rows: list[Block]) -> list[Block]:
     edges = [(row.cells[0], row.cells[-1]) for row in rows if row.cells]
-    if not edges or any(first.col_no is None or last.col_no is None for first, last in edges) or not _headed(rows):
+    if not edges or any(first.col_no is None or last.col_no is None for first, last in edges):
+        return rows
+    band = _labels(rows)
+    if not (len(band) >= 2 or (len(band) == 1 and band[0] >= 3)):  # the table begins with its header
         return rows
     ends = [last.col_no + max(last.colspan, 1) - 1 for _, last in edges]
     width = max(ends)
@@ -49,7 +52,7 @@ def _without_spacers(rows: list[Block]) -> list[Block]:
     # an editor adds one blank column; several empty ones at an edge are blank values of a table
     # whose labels stand elsewhere (its header's words on the page before)
     empty = (left if len(left) == 1 else set()) | (right if len(right) == 1 else set())
-    for row in rows[: _band(rows)]:  # the header prints the column, empty (not a row on another grid)
+    for row in rows[: len(band)]:  # the header prints the column, empty (not a row on another grid)
         empty &= {column for cell in row.cells for column in _span(cell)}
     if not empty:
         return rows
@@ -66,7 +69,8 @@ def _span(cell: CellText) -> range:
 
 def _labels(rows: list[Block]) -> list[int]:
     """The number of labels of each row of the header band the table begins with (rows of labels
-    and no number)."""
+    and no number). The table begins with its header when it has two such rows, or one of three
+    labels at least (a label cut by a page break makes a row of one or two words)."""
     band = []
     for row in rows:
         texts = [cell.text for cell in row.cells if cell.text.strip()]
@@ -76,12 +80,4 @@ def _labels(rows: list[Block]) -> list[int]:
     return band
 
 
-def _band(rows: list[Block]) -> int:
-    return len(_labels(rows))
 
-
-def _headed(rows: list[Block]) -> bool:
-    """Whether the table begins with its header: two rows of labels, or one of three labels at
-    least (a label cut by a page break makes a row of one or two words)."""
-    band = _labels(rows)
-    return len(band) >= 2 or (len(band) == 1 and band[0] >= 3)

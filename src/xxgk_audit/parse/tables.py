@@ -1016,7 +1016,7 @@ class TableParser:
         values taken in the order of the columns printed.
         """
         printed = self.header_columns.get((table.key, event.block.key))
-        if not printed or len(set(printed.values())) != len(printed) or len(printed) >= width:
+        if not printed or len(printed) >= width or len(set(printed.values())) != len(printed):
             return None
         placed = self._under_labels(event, {position: column for column, position in printed.items()})
         if placed is None and in_order:
@@ -1059,7 +1059,7 @@ class TableParser:
                 continue
             rows = [e for e in events if e.row is not None and e.block.key == block_key and not e.inseparable]
             width = len(rows[0].block.columns) if rows else 0
-            if rows and len(printed) < width and all(fit(e.values, width) is None and fit(e.values, len(printed)) is not None for e in rows):
+            if len(printed) < width and all(fit(e.values, width) is None and fit(e.values, len(printed)) is not None for e in rows):
                 out.add(block_key)
         return out
 
