@@ -57,7 +57,7 @@ def test_pictures_are_never_fetched_nor_read_outside_the_pages_folder(tmp_path):
     (tmp_path / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     page = tmp_path / "site" / "report.html"
     page.parent.mkdir()
-    for source in ("http://example.gov.cn/t.png", "//example.gov.cn/t.png", "/etc/passwd", "../secret.png", "file:///etc/passwd"):
+    for source in ("http://example.gov.cn/t.png", "//example.gov.cn/t.png", "/etc/passwd", "../secret.png", "file:///etc/passwd", "a%00b.png", "x\x00.png", "http://[::1"):
         assert _picture(str(page), source) is None, source
     page.write_text(
         "<html><body><h1>某局2023年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>本年度收到申请0件。</p>"

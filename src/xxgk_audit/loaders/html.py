@@ -303,19 +303,19 @@ def _picture(path: str, source: str) -> tuple[str, bytes] | None:
             return "（网页内嵌图片）", base64.b64decode(match.group("data"), validate=False)
         except (binascii.Error, ValueError):
             return None
-    parts = urlsplit(source)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-        return None  # on a server: never fetched
-    folder = os.path.dirname(os.path.realpath(path))
-    target = os.path.realpath(os.path.join(folder, unquote(parts.path)))
-    if os.path.commonpath([folder, target]) != folder or not os.path.isfile(target):
-        return None
     try:
+        parts = urlsplit(source)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return None  # on a server: never fetched
+        folder = os.path.dirname(os.path.realpath(path))
+        target = os.path.realpath(os.path.join(folder, unquote(parts.path)))
+        if os.path.commonpath([folder, target]) != folder or not os.path.isfile(target):
+            return None
         if os.path.getsize(target) > images.MAX_BYTES:
             return None
         with open(target, "rb") as handle:
             return os.path.relpath(target, folder), handle.read()
-    except OSError:
+    except (OSError, ValueError):  # a NUL in the name, a name no file system takes
         return None
 
 
