@@ -46,9 +46,10 @@ def render_text(results, failures, reviews=None) -> str:
         conclusion = reviewed_conclusion(result.findings, verdict_of)
         reviewers = review.reviewers() if review is not None else []
         out.write(f"   审核结论：{conclusion.text}" + (f"（审核人：{'、'.join(reviewers)}）" if reviewers else "") + "\n")
-        meta = report.document.meta if report.document is not None else {}
-        if meta.get("ocr_engine"):  # a scan: say that its values were recognized
-            out.write(f"   扫描件：第{meta['ocr_pages'].replace(', ', '、')}页经文字识别（{meta['ocr_engine']}），平均置信度 {meta['ocr_confidence']}\n")
+        meta = report.meta
+        if meta.get("ocr_engine"):  # a scan, or pictures of tables: say that their values were recognized
+            where = f"图片表格：文中第{meta['ocr_pictures']}张图片" if meta.get("ocr_pictures") else f"扫描件：第{meta.get('ocr_pages', '').replace(', ', '、')}页"
+            out.write(f"   {where}经文字识别（{meta['ocr_engine']}），平均置信度 {meta['ocr_confidence']}\n")
         for severity in SEVERITIES:
             group = [f for f in result.findings if f.severity == severity]
             if not group:

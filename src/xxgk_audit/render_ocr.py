@@ -23,20 +23,19 @@ def _esc(value) -> str:
 
 
 def is_scanned(report) -> bool:
-    document = getattr(report, "document", None)
-    return bool(document is not None and document.meta.get("ocr_engine"))
+    return bool(getattr(report, "meta", {}).get("ocr_engine"))
 
 
 def info_rows(report) -> list[tuple[str, str]]:
     """Rows of 报告信息 for a report read (in part) by text recognition; none otherwise."""
     if not is_scanned(report):
         return []
-    meta = report.document.meta
-    pages = meta.get("ocr_pages", "")
+    meta = report.meta
     resolution = f"，{meta['ocr_dpi']} dpi" if meta.get("ocr_dpi") else ""
     pictures = meta.get("ocr_pictures")
+    where = f"文中第{pictures}张图片是表格" if pictures else f"第{meta.get('ocr_pages', '').replace(', ', '、')}页为扫描图像"
     rows = [
-        ("文字识别（OCR）", f"文中第{pictures}张图片是表格，已离线识别" if pictures else f"第{pages.replace(', ', '、')}页为扫描图像，已离线识别{resolution}"),
+        ("文字识别（OCR）", f"{where}，已离线识别{resolution}"),
         ("识别引擎", meta.get("ocr_engine", "")),
         ("识别模型", meta.get("ocr_model", "")),
         ("平均置信度", meta.get("ocr_confidence", "")),

@@ -154,6 +154,9 @@ class Report:
     subtotals: dict[str, list[Cell]] = field(default_factory=dict)  # values printed on label-only rows
     split_equations: list = field(default_factory=list)  # EquationInstances used to split run-together digits
     claims: list = field(default_factory=list)  # counts the narrative quotes (parse.narrative.Claim)
+    # what the loader recorded about the file (its recognition, a PDF's dates, pictures it could not
+    # read): kept with the report, which a memo receives without its document
+    meta: dict[str, str] = field(default_factory=dict)
     document: Document | None = field(default=None, repr=False)
 
     @property

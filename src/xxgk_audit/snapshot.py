@@ -34,6 +34,7 @@ class SnapshotError(ValueError):
 
 
 def _types() -> dict[str, type]:
+    from .document import OcrBox
     from .engine import AuditResult
     from .findings import Finding, Location
     from .layout import EquationInstance
@@ -46,7 +47,7 @@ def _types() -> dict[str, type]:
         t.__name__: t
         for t in (
             AuditResult, Report, Source, Cell, SectionHit, StrayHeading, LabelVariant, Unmapped, Inseparable, MissingRow,
-            Finding, Location, EquationCheck, EquationInstance, Claim, Sentence, Publication,
+            Finding, Location, EquationCheck, EquationInstance, Claim, Sentence, Publication, OcrBox,
         )
     }
 
@@ -54,6 +55,7 @@ def _types() -> dict[str, type]:
 TYPES = (
     "AuditResult", "Report", "Source", "Cell", "SectionHit", "StrayHeading", "LabelVariant", "Unmapped", "Inseparable",
     "MissingRow", "Finding", "Location", "EquationCheck", "EquationInstance", "Claim", "Sentence", "Publication",
+    "OcrBox",  # a recognized value's box (scans, pictures): the memo shows its image
 )
 _SKIPPED = {("Report", "document")}  # the loaded source text: not needed to show a memo
 

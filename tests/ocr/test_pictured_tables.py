@@ -190,3 +190,17 @@ def test_a_web_pages_table_pictures_read_back_inline_and_beside_the_page(screens
         assert {k: v for k, v in expected.items() if report.value(k) != v} == {}, name
         assert [f.rule for f in audit(report).findings if f.severity == "error"] == [], name
     assert "page_files/table1.png" in load_report(tmp_path / "beside.html").document.meta["ocr_files"]
+
+
+def test_check_and_memo_say_which_pictures_were_read(pictured_docx, tmp_path, capsys):
+    """`check` names the recognized pictures; `memo` hands the recognized boxes to its kernel (the
+    audit snapshot carries them) and 报告信息 says the pictures were tables read by recognition."""
+    from xxgk_audit.cli import main
+
+    _, report = pictured_docx
+    main(["check", report.source])
+    assert "图片表格：文中第1、2、3张图片经文字识别" in capsys.readouterr().out
+    assert main(["memo", report.source, "--out-dir", str(tmp_path)]) == 0
+    memo = (tmp_path / "pictured.html").read_text(encoding="utf-8")
+    assert "文中第1、2、3张图片是表格，已离线识别" in memo
+    assert 'alt="识别框图像" src="data:image/png;base64,' in memo

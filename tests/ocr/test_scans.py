@@ -212,3 +212,12 @@ def test_a_corpus_pdf_scanned_at_300_dpi_reads_back_to_its_checked_values(tmp_pa
         return sorted((f.rule, f.severity, f.cells) for f in result.findings if f.severity != "info" and f.rule != "DEADLINE")
 
     assert grave(scanned) == grave(text_layer)  # the same findings as from the text layer
+
+
+def test_the_memo_command_makes_the_memo_of_a_scan(injected_pdf, tmp_path):
+    """`xxgk-audit memo` hands the audit to its kernel as a snapshot: the recognized boxes travel
+    with it (a scan's memo used to fail with "cannot encode a OcrBox")."""
+    _, _, path, _, _ = injected_pdf
+    assert main(["memo", str(path), "--out-dir", str(tmp_path)]) in (0, 1)
+    memo = (tmp_path / f"{path.stem}.html").read_text(encoding="utf-8")
+    assert "页为扫描图像，已离线识别" in memo and 'alt="识别框图像"' in memo

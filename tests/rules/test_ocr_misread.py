@@ -25,7 +25,7 @@ def _image() -> str:
 
 def _scanned(tmp_path, suspect, readings, confidence=0.93, image=None):
     report = load_report(write_report(tmp_path, "scan.txt", arithmetic_error_text()))
-    report.document.meta["ocr_engine"] = "RapidOCR（测试）"
+    report.meta["ocr_engine"] = "RapidOCR（测试）"
     source = report.cells[KEY].source
     source.ocr = OcrBox(2, (300.0, 200.0, 320.0, 212.0), source.text, confidence, suspect, tuple(readings), image if image is not None else _image())
     return report
@@ -92,7 +92,7 @@ def test_check_says_which_values_were_recognized(tmp_path):
     from xxgk_audit.output import render_text
 
     report = _scanned(tmp_path, "confusable", ("0",))
-    report.document.meta.update(ocr_pages="1, 2", ocr_confidence="0.987")
+    report.meta.update(ocr_pages="1, 2", ocr_confidence="0.987")
     text = render_text([audit(report)], [])
     assert "扫描件：第1、2页经文字识别（RapidOCR（测试）），平均置信度 0.987" in text
     assert "原文“5”（识别置信度0.93，可能误识）" in text

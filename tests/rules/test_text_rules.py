@@ -246,9 +246,9 @@ def test_deadline_status_and_unknown_date(tmp_path):
     report, result = audit_text(tmp_path, sample_text())
     assert deadline_status(report) == (date(2024, 1, 31), None, "department")
     assert result.by_rule("DEADLINE") == []
-    report.document.meta["pdf_created"] = "2024-01-20"  # made before the deadline: date still unknown
+    report.meta["pdf_created"] = "2024-01-20"  # made before the deadline: date still unknown
     assert audit(report).by_rule("DEADLINE") == []
-    report.document.meta["pdf_created"] = "2024-02-20"  # made after it: cannot have been published in time
+    report.meta["pdf_created"] = "2024-02-20"  # made after it: cannot have been published in time
     found = audit(report).by_rule("DEADLINE")
     assert len(found) == 1 and "2024-02-20" in found[0].message
     assert deadline_status(report)[1] is None  # a file date is never the publication date

@@ -62,6 +62,7 @@ def parse_document(document: Document) -> Report:
         period_year=meta.period_year,
         period_text=meta.period_text,
         published=meta.published,
+        meta=dict(document.meta),
         document=document,
     )
     report.sections, report.stray_headings = find_sections(blocks, layout.sections, table_anchors(blocks, layout))

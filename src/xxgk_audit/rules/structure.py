@@ -147,8 +147,7 @@ def _split_parts(ctx: AuditContext, hits) -> list:
 @rule("TABLE-MISSING", "error", "structure")
 def table_missing(ctx: AuditContext):
     """条例第五十条；年度报告格式规定的表二、表三、表四必须填报。"""
-    document = ctx.report.document
-    unread = int(document.meta.get("pictures_unread", 0)) if document is not None else 0
+    unread = int(ctx.report.meta.get("pictures_unread", 0))
     pictures = f"；原文另有{unread}张图片未能识别，如表格以图片形式发布，请对照图片人工核对" if unread else ""
     for key, table in ctx.report.layout.tables.items():
         if ctx.report.tables.get(key) == "missing":

@@ -230,8 +230,7 @@ def deadline_status(report: Report, publication: Publication | None = None) -> t
 def _pdf_created(report: Report) -> date | None:
     """The PDF file's creation (or modification) date: the report as filed cannot have been published
     before it, so it bounds the publication date from below; it is never taken as that date."""
-    document = report.document
-    return parse_date(document.meta.get("pdf_created")) if document is not None else None
+    return parse_date(report.meta.get("pdf_created"))
 
 
 def _date_source(report: Report, day: date, note: str) -> Source:
