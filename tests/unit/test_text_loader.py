@@ -57,3 +57,8 @@ def test_markdown_is_read_as_its_reader_sees_it(write):
 def test_plain_text_keeps_its_backslashes_and_dollars(write):
     document = load_document(write("r.txt", "路径 C:\\报告\\2023 与 $5$ 原样保留"))
     assert document.blocks[0].text == "路径 C:\\报告\\2023 与 $5$ 原样保留"
+
+
+def test_a_pipe_row_holding_a_tab_is_cut_at_its_pipes(write):
+    document = load_document(write("r.md", "| 规章 |\t0 | 1 |\n| 行政规范性文件 | 2 | 3 |"))
+    assert [[c.text for c in b.cells] for b in document.blocks] == [["规章", "0", "1"], ["行政规范性文件", "2", "3"]]

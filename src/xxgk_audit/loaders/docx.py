@@ -760,12 +760,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
         reader.survey(package.document)
         reader.body(_body(package.document))
         meta = _meta(package)
-        pictured, recognized = pictures.read_tables(path, reader.pictures, package.picture)
-        for table in reversed(pictured):
-            reader.blocks[table.position : table.position] = table.blocks
-        meta.update(recognized)
-        if len(reader.pictures) > len(pictured):
-            meta["pictures_unread"] = str(len(reader.pictures) - len(pictured))
+        meta.update(pictures.insert_tables(path, reader.blocks, reader.pictures, package.picture))
     except docx_package.NotWord:
         raise InputError(path, _NOT_DOCX) from None
     except docx_package.PartTooLarge as exc:

@@ -338,13 +338,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     flow.walk(body if body is not None else root)
     flow.flush()
     if flow.pictures:
-        pictured, recognized = pictures.read_tables(path, flow.pictures, lambda source: _picture(path, source))
-        for table in reversed(pictured):
-            flow.blocks[table.position : table.position] = table.blocks
-        meta.update(recognized)
-        unread = len(flow.pictures) - len(pictured)
-        if unread:
-            meta["pictures_unread"] = str(unread)
+        meta.update(pictures.insert_tables(path, flow.blocks, flow.pictures, lambda source: _picture(path, source)))
     return Document(
         path=path,
         sha256=sha256,

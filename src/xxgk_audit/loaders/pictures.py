@@ -46,7 +46,19 @@ class PicturedTable:
     blocks: list[Block]
 
 
-def read_tables(path: str, pictures: list[Picture], fetch: Callable[[str], tuple[str, bytes] | None]) -> tuple[list[PicturedTable], dict[str, str]]:
+def insert_tables(path: str, blocks: list[Block], pictures: list[Picture], fetch: Callable[[str], tuple[str, bytes] | None]) -> dict[str, str]:
+    """Put the rows of the pictures that draw tables into ``blocks``, each in its picture's place
+    (``fetch``: a picture's name and bytes by its reference, None where the file does not hold
+    it); what ``Document.meta`` records: the recognition, and how many pictures were not read."""
+    found, meta = _read_tables(path, pictures, fetch)
+    for table in reversed(found):
+        blocks[table.position : table.position] = table.blocks
+    if len(pictures) > len(found):
+        meta["pictures_unread"] = str(len(pictures) - len(found))
+    return meta
+
+
+def _read_tables(path: str, pictures: list[Picture], fetch: Callable[[str], tuple[str, bytes] | None]) -> tuple[list[PicturedTable], dict[str, str]]:
     """The pictures that draw tables, recognized, and what ``Document.meta`` records about their
     recognition (empty when none was recognized or the extra is missing)."""
     if not pictures or not ocr.available():

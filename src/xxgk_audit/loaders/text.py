@@ -60,6 +60,8 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     markdown = os.path.splitext(path)[1].lower() in (".md", ".markdown")
     for index in range(start, len(lines)):
         number = index + 1
+        if not markdown and "|" in lines[index] and _pipe_cells(lines[index]) is not None:
+            markdown = True  # a pipe-table row: Markdown from here on
         if markdown and (shown := markdown_inline(lines[index])) != lines[index]:
             lines[index] = shown  # the source line as its reader sees it (SOURCE-GATE, evidence)
         line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
@@ -71,13 +73,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
             blocks.append(Block("heading", heading.group(2), line=number, level=len(heading.group(1))))
             continue
         cells = _pipe_cells(line)
-        if cells is not None and not markdown:
-            markdown = True
-            if (shown := markdown_inline(lines[index])) != lines[index]:
-                lines[index] = shown
-                line = shown.replace("\u3000", " ").rstrip(" \r\n")
-                cells = _pipe_cells(line)
-        elif "\t" in line:
+        if cells is None and "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
         if cells is not None:
             if _RULE_CHARS.fullmatch(line) and all(_RULE.match(c) or not c for c in cells):

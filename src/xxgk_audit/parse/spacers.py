@@ -78,6 +78,3 @@ def _labels(rows: list[Block]) -> list[int]:
             break
         band.append(len(texts))
     return band
-
-
-

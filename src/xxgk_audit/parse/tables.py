@@ -441,20 +441,22 @@ class TableParser:
         block = self.current_block.get(table)
         candidates = [block] if block else list(self.layout.tables[table].blocks)
         for position, cell in enumerate(cells):
-            for spec in candidates:
-                exact = self.m.columns[(table, spec.key)].match(cell.text, fuzzy=False) if cell.text.strip() else None
-                if exact is not None:
-                    self.header_columns[(table, spec.key)][exact.target] = _position(cell, position)
-        for cell in texts:
+            if not cell.text.strip():
+                continue
+            reported = False  # a variant is reported once, for the first block it names a column of
             for spec in candidates:
                 hit = self.m.columns[(table, spec.key)].match(cell.text)
-                if hit and hit.is_variant and abs(len(cosmetic(hit.printed)) - len(cosmetic(hit.official))) <= 1:
+                if hit is None:
+                    continue
+                if not hit.fuzzy:  # where the header prints the column (a table without some columns)
+                    self.header_columns[(table, spec.key)][hit.target] = _position(cell, position)
+                if not reported and hit.is_variant and abs(len(cosmetic(hit.printed)) - len(cosmetic(hit.official))) <= 1:
                     column = spec.columns[hit.target]
                     keys = tuple(c.key for c in self.layout.cells.values() if c.table == table and c.block == spec.key and c.column == column.key)
                     for key in keys:
                         self.printed_columns[key] = cell.text
                     self._variant("column", hit, keys, self._source(cell))
-                    break
+                    reported = True
         return True
 
     def _row(self, block: Block, cells: list[CellText]) -> None:
