@@ -20,6 +20,8 @@ _RULE = re.compile(r"^\s*[:\-–—=_*]{3,}\s*$")
 _FOOTER = re.compile(  # "— 1 —", "- 1 -", "第 1 页", "第1页 共5页", "1/5"
     r"^\s*(?:[—\-–－]{1,3}\s*\d{1,4}\s*[—\-–－]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+_PIPE = re.compile(r"(?<!\\)\|")  # a cell boundary: a pipe not escaped
+_FOOTER_LENGTH = 60  # a longer line (without its margins) is no footer
 _RULE_CHARS = re.compile(r"[\s|:\-–—=_*]*")  # all a separator row can hold: a row with anything else is none
 _CRAWLER_BODY = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _CRAWLER_FIELD = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
@@ -35,7 +37,9 @@ def _pipe_cells(line: str) -> list[str] | None:
     if not (stripped.startswith("|") and stripped.count("|") >= 2):
         return None
     inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+    if "\\" not in inner:
+        return [c.strip() for c in inner.split("|")]
+    return [c.strip().replace("\\|", "|") for c in _PIPE.split(inner)]
 
 
 def _crawler_header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -60,30 +64,33 @@ def load(path: str, data: bytes, sha256: str) -> Document:
     markdown = os.path.splitext(path)[1].lower() in (".md", ".markdown")
     for index in range(start, len(lines)):
         number = index + 1
-        if not markdown and "|" in lines[index] and _pipe_cells(lines[index]) is not None:
+        piped = "|" in lines[index]
+        if not markdown and piped and _pipe_cells(lines[index]) is not None:
             markdown = True  # a pipe-table row: Markdown from here on
         if markdown and (shown := markdown_inline(lines[index])) != lines[index]:
             lines[index] = shown  # the source line as its reader sees it (SOURCE-GATE, evidence)
+            piped = "|" in shown
         line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
-        if not line.strip() or _is_footer(line):
+        stripped = line.strip()
+        if not stripped or (len(stripped) <= _FOOTER_LENGTH and _is_footer(line)):
             continue
         heading = _HEADING.match(line) if "#" in line[:4] else None
         if heading and heading.group(2):
             markdown = True
             blocks.append(Block("heading", heading.group(2), line=number, level=len(heading.group(1))))
             continue
-        cells = _pipe_cells(line)
+        cells = _pipe_cells(line) if piped else None
         if cells is None and "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
         if cells is not None:
             if _RULE_CHARS.fullmatch(line) and all(_RULE.match(c) or not c for c in cells):
                 continue  # a Markdown separator row or a stray rule line
-            row = tuple([CellText(c, line=number, col_no=n) for n, c in enumerate(cells, 1)])
+            row = tuple([CellText(c, number, None, 1, False, None, None, None, n) for n, c in enumerate(cells, 1)])  # positional: every cell
             blocks.append(Block("row", " | ".join(cells), line=number, cells=row))
             continue
         if _RULE.match(line):
             continue
-        blocks.append(Block("text", line.strip(), line=number, column=len(line) - len(line.lstrip())))
+        blocks.append(Block("text", stripped, line=number, column=len(line) - len(line.lstrip())))
     return Document(
         path=path,
         sha256=sha256,

@@ -250,12 +250,12 @@ def scan(block: Block, table: TableSpec) -> list[FlatRow]:
         stripped = run.lstrip(_LABEL_PUNCTUATION)
         begin += len(run) - len(stripped)
         run = stripped.rstrip(_LABEL_PUNCTUATION)
-        if not any(ch.isdigit() for ch in run):
+        if not any(map(str.isdigit, run)):
             continue
         if not _NUMERIC_SPAN.match(run):
             numeric = re.match(r"^[\d\s.,+\-—/]*", run).group(0)
             rest = run[len(numeric):]
-            if any(ch.isdigit() for ch in rest):  # numbers after text no exact label accounts for
+            if any(map(str.isdigit, rest)):  # numbers after text no exact label accounts for
                 residue = _residue(numeric, rest, table)
                 if residue is None:
                     offset = begin + len(numeric)

@@ -78,6 +78,7 @@ def simplified(text: str) -> str:
     return text
 
 
+_MEMO_SIZE = 16384  # label matches remembered per matcher; then forgotten at once (memory stays flat)
 _CACHED_LENGTH = 200  # labels and titles are cached; whole sections and documents are not (memory stays flat)
 
 
@@ -140,6 +141,7 @@ def numeral_value(number: str) -> int:
     return values[0] * 10 + (values[1] if values[1] != 10 else 0) + (values[2] if len(values) > 2 else 0)
 
 
+@lru_cache(maxsize=8192)
 def ordinal_value(text: str) -> int | None:
     """The number a label's leading ordinal says (（三） → 3, 2. → 2, 十二、 → 12), or None."""
     match = _ORDINAL.match(unicodedata.normalize("NFKC", text).strip())
@@ -206,6 +208,7 @@ class LabelMatcher(Generic[T]):
     """Matches printed labels against a fixed set of official labels (and known variants)."""
 
     def __init__(self, entries: Iterable[tuple[str, T, Iterable[str]]]):
+        self._memo: dict[tuple, LabelMatch[T] | None] = {}  # the same labels recur in every report
         self._exact: dict[str, tuple[str, T]] = {}
         self._choices: list[str] = []
         self._targets: list[tuple[str, T]] = []
@@ -223,6 +226,17 @@ class LabelMatcher(Generic[T]):
         """The official label ``printed`` names: exactly (matchable forms), as a listed variant, by
         similarity; with ``prefix`` also as the beginning of exactly one official label (a row label
         printed without its tail)."""
+        if len(printed) > _CACHED_LENGTH:
+            return self._match(printed, threshold, fuzzy, prefix)
+        memo_key = (printed, threshold, fuzzy, prefix)
+        found = self._memo.get(memo_key, self)
+        if found is self:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[memo_key] = self._match(printed, threshold, fuzzy, prefix)
+        return found
+
+    def _match(self, printed: str, threshold: float, fuzzy: bool, prefix: bool) -> LabelMatch[T] | None:
         key = matchable(printed)
         if not key:
             return None

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 from math import comb
 from typing import Iterable
 
 from ..layout import EquationInstance, Layout
+from .values import parse_value
 
 _TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 _GROUP = re.compile(r"[+-]?\d+")
+_SPLITTABLE = re.compile(r"[\d\s+-]+")  # digits, whitespace and signs: nothing else can be split
 _MAX_SPLITS = 20000  # splits of one run examined at most (C(L-1, k-1)); beyond, the run stays open
 _MAX_COMBINATIONS = 20000  # combinations of open rows examined across rows
 
@@ -41,11 +43,15 @@ class Piece:
     """One number of a split run: its text and its offset in the run. A plain slotted class:
     thousands are made for one run of digits, and a dataclass's frozen init costs several times more."""
 
-    __slots__ = ("text", "offset")
+    __slots__ = ("text", "offset", "number")
 
     def __init__(self, text: str, offset: int):
         self.text = text
         self.offset = offset
+        try:
+            self.number: int | float | None = int(text)
+        except ValueError:  # a blank mark or a number with a fraction or separators, printed apart
+            self.number = parse_value(text).value
 
     def __repr__(self) -> str:
         return f"Piece({self.text!r}, {self.offset})"
@@ -64,9 +70,8 @@ def by_count(run: str, width: int) -> list[Piece] | None:
         return tokens
     if "." in run or "," in run or "+" in run:
         return None
-    digits = [Piece(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
-    if len(digits) == width and all(ch.isdigit() or ch.isspace() for ch in run):
-        return digits
+    if sum(map(str.isdigit, run)) == width and all(ch.isdigit() or ch.isspace() for ch in run):
+        return [Piece(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
     return None
 
 
@@ -74,85 +79,85 @@ def all_splits(run: str, width: int) -> list[list[Piece]] | None:
     """Every split of a run of digits into ``width`` whole numbers without leading zeros; whitespace
     and a sign (2019 表二 本年增/减: "125-18269") begin a new number. None when the run holds
     anything else or has too many splits."""
-    if not run.strip() or any(not (ch.isdigit() or ch.isspace() or ch in "+-") for ch in run):
+    if not run.strip() or not _SPLITTABLE.fullmatch(run):
         return None
     groups = [(m.group(0), m.start()) for m in _GROUP.finditer(run)]
     if any(not g.lstrip("+-") for g, _ in groups):
         return None
-    length = sum(len(g.lstrip("+-")) for g, _ in groups)
+    sizes = [len(g.lstrip("+-")) for g, _ in groups]
+    length = sum(sizes)
     if len(groups) > width or length < width:
         return [] if length < width else None
     if comb(length - len(groups), width - len(groups)) > _MAX_SPLITS:
         return None
+    splitters = [_GroupSplits(text, offset) for text, offset in groups]
+    if len(splitters) == 1:
+        return [list(option) for option in splitters[0].splits(width)]
     results: list[list[Piece]] = []
 
-    made: dict[tuple[int, int, int], Piece] = {}  # options share their pieces: each is made once
-
-    def piece(text: str, offset: int, a: int, b: int, sign: str) -> Piece:
-        key = (offset, a, b)
-        found = made.get(key)
-        if found is None:
-            found = made[key] = Piece(sign + text[a:b], offset + a - len(sign)) if sign and a == 0 else Piece(text[a:b], offset + a)
-        return found
-
-    def numbers(text: str, offset: int, parts: int, sign: str = ""):
-        """Every split of one digit group into ``parts`` numbers (the first keeps the sign)."""
-        for bounds in _cuts(text, parts):
-            yield [piece(text, offset, a, b, sign) for a, b in bounds]
-
-    sizes = [len(g.lstrip("+-")) for g, _ in groups]
-
-    def distribute(index: int, remaining: int, acc: list[Piece]):
+    def distribute(index: int, remaining: int, acc: tuple[Piece, ...]) -> None:
         if index == len(groups):
             if remaining == 0:
-                results.append(acc)
+                results.append(list(acc))
             return
-        text, offset = groups[index]
-        sign = text[: len(text) - len(text.lstrip("+-"))]
-        digits = text[len(sign) :]
         later = sizes[index + 1 :]
         low = max(1, remaining - sum(later))  # the later groups hold at most one number per digit
-        high = min(len(digits), remaining - len(later))  # and at least one number each
+        high = min(sizes[index], remaining - len(later))  # and at least one number each
         for parts in range(low, high + 1):
-            for split in numbers(digits, offset + len(sign), parts, sign):
+            for split in splitters[index].splits(parts):
                 distribute(index + 1, remaining - parts, acc + split)
 
-    distribute(0, width, [])
+    distribute(0, width, ())
     return results
 
 
-def _cuts(text: str, parts: int) -> list[tuple[tuple[int, int], ...]]:
-    """The (start, end) bounds of every split of ``text`` into ``parts`` numbers without leading
-    zeros: a 0 is a number of its own, so runs of zeros do not multiply the splits. Each suffix is
-    split once (memo), not once per way of splitting what precedes it."""
-    size = len(text)
-    memo: dict[tuple[int, int], list[tuple[tuple[int, int], ...]]] = {}
+class _GroupSplits:
+    """The splits of one digit group (its sign kept by the first number) into numbers without
+    leading zeros: a 0 is a number of its own, so runs of zeros do not multiply the splits. Each
+    suffix is split once (memo), not once per way of splitting what precedes it, and each piece is
+    made once: the options share them."""
 
-    def rest(start: int, left: int) -> list[tuple[tuple[int, int], ...]]:
-        found = memo.get((start, left))
-        if found is not None:
-            return found
-        if left == 1:
-            found = [((start, size),)] if text[start] != "0" or size - start == 1 else []
-        else:
-            last = size - left + 1  # each later number needs a digit
-            if text[start] == "0":
-                last = min(last, start + 1)
-            found = [((start, end), *tail) for end in range(start + 1, last + 1) for tail in rest(end, left - 1)]
-        memo[(start, left)] = found
+    __slots__ = ("digits", "offset", "sign", "pieces", "memo")
+
+    def __init__(self, text: str, offset: int):
+        self.digits = text.lstrip("+-")
+        self.sign = text[: len(text) - len(self.digits)]
+        self.offset = offset + len(self.sign)
+        self.pieces: dict[tuple[int, int], Piece] = {}
+        self.memo: dict[tuple[int, int], list[tuple[Piece, ...]]] = {}
+
+    def _piece(self, a: int, b: int) -> Piece:
+        found = self.pieces.get((a, b))
+        if found is None:
+            if self.sign and a == 0:
+                found = Piece(self.sign + self.digits[a:b], self.offset - len(self.sign))
+            else:
+                found = Piece(self.digits[a:b], self.offset + a)
+            self.pieces[(a, b)] = found
         return found
 
-    return rest(0, parts)
+    def splits(self, parts: int, start: int = 0) -> list[tuple[Piece, ...]]:
+        found = self.memo.get((start, parts))
+        if found is not None:
+            return found
+        digits, size = self.digits, len(self.digits)
+        if parts == 1:
+            found = [(self._piece(start, size),)] if digits[start] != "0" or size - start == 1 else []
+        else:
+            last = start + 1 if digits[start] == "0" else size - parts + 1  # each later number needs a digit
+            found = []
+            for end in range(start + 1, last + 1):
+                tails = self.splits(parts - 1, end)
+                if tails:
+                    head = (self._piece(start, end),)
+                    found += [head + tail for tail in tails]
+        self.memo[(start, parts)] = found
+        return found
 
 
 def _value(piece) -> int | float | None:
     """The number of a piece (or of a cell placed whole); None for a blank mark."""
-    try:
-        return int(piece.text)
-    except ValueError:
-        from .values import parse_value
-
-        return parse_value(piece.text).value
+    return piece.number if piece.__class__ is Piece else parse_value(piece.text).value
 
 
 def _holds(instance: EquationInstance, values: dict[str, int | float | None]) -> bool | None:
@@ -180,18 +185,24 @@ class OpenRow:
 
 def within_row(layout: Layout, table: str, row: OpenRow) -> list[EquationInstance]:
     """Keep the splits that satisfy the equations lying wholly within the row; the equations used."""
-    keys = set(row.keys)
-    used = [i for i in _instances(layout, table) if set(i.cells) <= keys]
+    used, sides = _within(layout, table, row.keys)
     if used:
-        position = {k: n for n, k in enumerate(row.keys)}
-        sides = [([position[k] for k in i.lhs], [position[k] for k in i.rhs]) for i in used]
         kept = []
         for option in row.options:
-            values = [_value(p) for p in option]
+            values = [p.number if p.__class__ is Piece else _value(p) for p in option]
             if all(_balances(values, lhs, rhs) is not False for lhs, rhs in sides):
                 kept.append(option)
         row.options = kept
     return used
+
+
+@lru_cache(maxsize=256)
+def _within(layout: Layout, table: str, keys: tuple[str, ...]) -> tuple[list[EquationInstance], list[tuple[list[int], list[int]]]]:
+    """The equations lying wholly within a row of these cells, and their sides by position in the row."""
+    cells = set(keys)
+    used = [i for i in _instances(layout, table) if set(i.cells) <= cells]
+    position = {k: n for n, k in enumerate(keys)}
+    return used, [([position[k] for k in i.lhs], [position[k] for k in i.rhs]) for i in used]
 
 
 def _balances(values: list, lhs: list[int], rhs: list[int]) -> bool | None:
@@ -227,10 +238,11 @@ def across_rows(layout: Layout, table: str, known: dict[str, int | float | None]
     if not relevant:
         return []
     consistent: list[set[int]] = [set() for _ in open_rows]
+    valued = [[list(zip(row.keys, map(_value, option))) for option in row.options] for row in open_rows]
     for choice in product(*(range(len(r.options)) for r in open_rows)):
         values = dict(numbers)
-        for row, index in zip(open_rows, choice):
-            values.update((k, _value(p)) for k, p in zip(row.keys, row.options[index]))
+        for options, index in zip(valued, choice):
+            values.update(options[index])
         if all(_holds(i, values) is not False for i in relevant):
             for position, index in enumerate(choice):
                 consistent[position].add(index)

@@ -227,7 +227,7 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
         else:
             text = block.text
             if len(text) > 400:  # narrative, or tables run together (crawler text): their own headers
-                if any(ch.isdigit() for ch in text):
+                if any(map(str.isdigit, text)):
                     folded = cosmetic(text)
                     for key in layout.tables:
                         if key not in anchors and _announces(layout, key, text, folded):
@@ -235,7 +235,7 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
                 continue
             hit = _block_header(layout, text)
             found = hit.target[0] if hit else marker_table(layout, cosmetic(text))
-            if found is None and len(text) > _MAX_HEADER_LINE and any(ch.isdigit() for ch in text):
+            if found is None and len(text) > _MAX_HEADER_LINE and any(map(str.isdigit, text)):
                 found = _run_together_table(layout, text, anchors)
         if found is not None and found not in anchors:
             anchors[found] = index
@@ -280,13 +280,14 @@ def _t4_groups(table: TableSpec) -> tuple[str, ...]:
 _INNER_ORDINAL = re.compile(r"(?<=\S)\s*(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)|[一二三四五六七八九十][、.．])")
 
 
-def _label_segments(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _label_segments(text: str) -> tuple[str, ...]:
     """A label cell, deepest part first: "（三）不予公开 1.属于国家秘密" is tried as "1.属于国家秘密",
     then whole (a group label and a row label printed in one cell or line)."""
     parts = _INNER_ORDINAL.split(text)
     if len(parts) == 1:
-        return [text]
-    return [parts[-1].strip(), text]
+        return (text,)
+    return (parts[-1].strip(), text)
 
 
 def _lost_cell(event: RowEvent, values: list[CellText], usual: int | None) -> bool:
@@ -304,11 +305,7 @@ def _as_cell(event: RowEvent, value) -> CellText:
 
 def _piece_cell(cell: CellText, piece) -> CellText:
     column = None if cell.column is None else cell.column + piece.offset
-    return CellText(piece.text, line=cell.line, page=cell.page, column=column, bbox=cell.bbox)
-
-
-def _kind(cell: CellText) -> str:
-    return _text_kind(cell.text)
+    return CellText(piece.text, cell.line, cell.page, 1, False, column, None, None, None, None, cell.bbox)  # positional: made per digit
 
 
 @lru_cache(maxsize=8192)
@@ -463,8 +460,8 @@ class TableParser:
         texts = [c.text for c in cells if c.text.strip()]
         if not texts:
             return
-        kinds = [_kind(c) for c in cells]
-        first_value = next((i for i, k in enumerate(kinds) if k == "value"), len(cells))
+        kinds = [_text_kind(c.text) for c in cells]
+        first_value = kinds.index("value") if "value" in kinds else len(cells)
         if first_value == len(cells):  # headers and table markers carry no value
             if self._marker(texts, block) or self._header(cells):
                 return
@@ -874,7 +871,7 @@ class TableParser:
         if width == 1 or len(filled) != 1 or not _NUMERIC_RUN.fullmatch(filled[0].text):
             return values, None
         cell = filled[0]
-        if values is not None and sum(ch.isdigit() for ch in cell.text) < width:
+        if values is not None and sum(map(str.isdigit, cell.text)) < width:
             return values, None  # one number and blank cells
         single = splitting.by_count(cell.text, width)
         if single is not None and len(single) == len(cell.text.split()):
@@ -903,7 +900,8 @@ class TableParser:
             keys = self._event_keys(table, key, event)
             if event.options is not None:
                 signed = [self.layout.cells[k].kind == "signed" for k in keys]
-                event.options = [o for o in event.options if all(s or not c.text.startswith("-") for s, c in zip(signed, o))]
+                if "-" in (event.run.text if event.run else "-") and not all(signed):
+                    event.options = [o for o in event.options if all(s or not c.text.startswith("-") for s, c in zip(signed, o))]
                 rows.append(splitting.OpenRow(keys, list(event.options)))
             else:
                 known.update((k, parse_value(c.text).value) for k, c in zip(keys, event.values) if c is not None)
@@ -913,7 +911,9 @@ class TableParser:
             chosen = row.options
             if len(row.options) == 1 and chosen:
                 event.values, event.options, event.split = [_as_cell(event, p) for p in chosen[0]], None, row.how
-                self.report.split_equations.extend(i for i in used if set(i.cells) & set(row.keys) and count > 1)
+                if count > 1:
+                    keys = set(row.keys)
+                    self.report.split_equations.extend(i for i in used if not keys.isdisjoint(i.cells))
             else:
                 event.values, event.options = [], None
                 run = event.run or CellText(" ".join(c.text for c in event.source.cells) or event.source.text, event.source.line, event.source.page)
@@ -1111,17 +1111,17 @@ class TableParser:
         """One record per omission: a row; a group printed as one merged row; a whole block."""
         if any(k[0] == "group" for k in placed):
             return  # 表四 by groups: its missing groups were recorded when placed
-        previous: Source | None = None
+        last: RowEvent | None = None  # the row printed before an omission: where it is reported
         done: set[tuple] = set()
         for spec_block, row in table.data_rows:
             key = (spec_block.key, row.key)
             event = placed.get(key)
             if event is not None:
-                anchor = event.values[0] if event.values else CellText(event.label, line=event.source.line, page=event.source.page)
-                previous = self._source(anchor, event.label or None)
+                last = event
                 continue
             if key in done:
                 continue
+            previous = self._event_source(last) if last is not None else None
             cells = lambda rows: tuple(c.key for r in rows for c in self.layout.row_cells(table.key, spec_block.key, r.key))  # noqa: E731
             siblings = [r for r in spec_block.rows if r.data and r.group and r.group == row.group]
             group = next((r for r in spec_block.rows if r.label == row.group and not r.data), None)
@@ -1143,6 +1143,10 @@ class TableParser:
                 continue
             self.report.missing_rows.append(MissingRow(table.key, row.label, cells([row]), rows=(row.label,), source=previous))
 
+    def _event_source(self, event: RowEvent) -> Source:
+        anchor = event.values[0] if event.values else CellText(event.label, line=event.source.line, page=event.source.page)
+        return self._source(anchor, event.label or None)
+
     def _group_cells(self, table: TableSpec, cell_specs: list[CellSpec], placed: dict) -> None:
         """表四 printed as one row per group: each group's cells from its own row."""
         per_group = len(cell_specs) // len(_t4_groups(table))
@@ -1158,16 +1162,17 @@ class TableParser:
     def _cell(self, spec: CellSpec, value_cell: CellText | None, event: RowEvent) -> Cell:
         if value_cell is None:
             return Cell(spec.key, None, "unreadable", Source(self.document.path, event.source.line, event.source.page, event.label or None))
-        parsed = parse_value(value_cell.text)
-        if id(value_cell) in self.unprinted:
-            parsed = replace(parsed, note=_NOTES["unprinted"])
+        text = value_cell.text
+        parsed = parse_value(text)
+        line, page = value_cell.line, value_cell.page
+        # positional: one Source per cell of every report, and keywords cost twice as much
         source = Source(
             self.document.path,
-            value_cell.line if value_cell.line is not None else event.source.line,
-            value_cell.page if value_cell.page is not None else event.source.page,
+            event.source.line if line is None else line,
+            event.source.page if page is None else page,
             event.label or event.printed or None,
             self.printed_columns.get(spec.key, spec.column_label),
-            value_cell.text,
+            text,
             value_cell.column,
             value_cell.table_no,
             value_cell.row_no,
@@ -1175,11 +1180,13 @@ class TableParser:
             value_cell.ocr,
             value_cell.bbox,
         )
-        note = parsed.note
-        if parsed.value is not None and abs(parsed.value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
+        value, note = parsed.value, parsed.note
+        if value is not None and abs(value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
             # no report has a count this large: the digits of several cells ran together
-            self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, value_cell.text, source),)))
+            self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, text, source),)))
             return Cell(spec.key, None, "unreadable", source, "数值位数过多，疑为多个单元格的数字连写，未采用")
+        if self.unprinted and id(value_cell) in self.unprinted:
+            note = _NOTES["unprinted"]
         origin = None
         if event.placed_by_order:
             origin = "by_order"
@@ -1190,4 +1197,4 @@ class TableParser:
         if origin:
             wording = "by_order_printed" if origin == "by_order" and event.printed else origin
             note = _join_notes(_NOTES[wording].format(run=event.run.text.strip() if event.run else "", printed=event.printed), note)
-        return Cell(spec.key, parsed.value, parsed.status, source, note, origin)
+        return Cell(spec.key, value, parsed.status, source, note, origin)
