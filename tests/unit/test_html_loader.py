@@ -68,3 +68,17 @@ def test_pictures_are_never_fetched_nor_read_outside_the_pages_folder(tmp_path):
     assert report.document.meta["pictures_unread"] == "1"
     missing = [f.message for f in audit(report).findings if f.rule == "TABLE-MISSING"]
     assert missing and all("另有1张图片未能识别" in m for m in missing)
+
+
+def test_hidden_elements_in_every_spelling_are_dropped_and_their_tails_kept(write):
+    page = """<html><body><div class="article">
+<p>甲<span style="DISPLAY : NONE">隐藏一</span>乙<span hidden>隐藏二</span>丙<i aria-hidden="true">隐藏三</i>丁</p>
+<p style="color:red; visibility:Hidden">隐藏四<b style="display:none">隐藏五</b></p>
+<p style="font-family:none-such; color:blue">可见一</p><p style="color:red">可见二</p>
+<p>戊<span aria-hidden="true">可见三</span></p>  <!-- a span so marked is often the text itself -->
+</div></body></html>"""
+    document = load_document(write("h.html", page))
+    text = " ".join(b.text for b in document.blocks)
+    assert "隐藏" not in text
+    assert "甲乙丙丁" in text.replace(" ", "")  # the tails of hidden elements stay in place, in order
+    assert "可见一" in text and "可见二" in text and "可见三" in text

@@ -29,6 +29,8 @@ _BLOCK = {
 }
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_ATTRIBUTES = etree.XPath("//*[@hidden or @aria-hidden]")
+_STYLES = etree.XPath("//@style")
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
@@ -59,19 +61,25 @@ def _prepare(root) -> None:
     removed; tag names lower-cased, XHTML namespaces dropped, and Word's prefixed tags (``<o:p>``)
     made inline; a space after every ``<br>`` so that text extraction keeps the break."""
     etree.strip_elements(root, *_SKIP, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    hidden = []
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        name = _tag_name(tag)
-        if name != tag:
+        if isinstance(tag, str) and (":" in tag or "}" in tag or not tag.islower()):
+            name = _tag_name(tag)
             element.tag = "span" if ":" in tag and not tag.startswith("{") else name
-        if name == "br":  # lxml refuses control characters on assignment: they carry no text anyway
-            element.tail = " " + _CONTROL.sub("", element.tail or "")
-        elif element.attrib and _hidden(element):
-            hidden.append(element)
-    for element in hidden:
+    for element in root.iter("br"):  # lxml refuses control characters on assignment: they carry no text anyway
+        element.tail = " " + _CONTROL.sub("", element.tail or "")
+    # only elements with one of these attributes can be hidden, and most pages style most elements:
+    # a style that says neither "none" nor "hidden" is not looked at further
+    hidden = {id(e): e for e in _HIDDEN_ATTRIBUTES(root) if e.tag != "br" and _hidden(e)}
+    for style in _STYLES(root):
+        lowered = style.lower()
+        if ("none" in lowered or "hidden" in lowered) and (element := style.getparent()).tag != "br" and _hidden(element):
+            hidden[id(element)] = element
+    found = list(hidden.values())
+    if len(found) > 1:  # removed in document order, as their tails are moved
+        order = {id(e): n for n, e in enumerate(root.iter())}
+        found.sort(key=lambda e: order[id(e)])
+    for element in found:
         if element.getparent() is not None:
             _drop(element)
 

@@ -69,11 +69,14 @@ def _agency(pre: str, post: str) -> str | None:
 
 def _published(document: Document, blocks: list[Block]) -> str | None:
     found = document.meta.get("published")
-    texts = [found] if found else []
-    texts += ["：".join(c.text for c in b.cells) if b.kind == "row" else b.text for b in blocks[:60] + blocks[-30:]]
-    for text in texts:
+    texts: list[str | Block] = [found] if found else []
+    texts += blocks[:60] + blocks[-30:]
+    for item in texts:
+        text = item if isinstance(item, str) else item.text  # a row's cells joined by " | ": the same words
         if not (("日期" in text or "时间" in text or "時間" in text) or _ISO_DATE.match(text)):
             continue
+        if not isinstance(item, str) and item.kind == "row":
+            text = "：".join(c.text for c in item.cells)  # 发布时间 | 2024-01-31: a field and its value
         compact = nfkc(text)
         match = _PUBLISHED.search(compact) or _ISO_DATE.match(compact)
         if match:
