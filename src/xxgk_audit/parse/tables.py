@@ -1103,8 +1103,7 @@ class TableParser:
                 self.report.label_variants.append(
                     LabelVariant("row", event.match.official, event.match.printed, tuple(c.key for c in cell_specs), source)
                 )
-            for spec, value_cell in zip(cell_specs, event.values or [None] * len(cell_specs)):
-                self.report.cells[spec.key] = self._cell(spec, value_cell, event)
+            self._row_cells(cell_specs, event)
         self._missing_rows(table, placed)
 
     def _missing_rows(self, table: TableSpec, placed: dict) -> None:
@@ -1153,48 +1152,64 @@ class TableParser:
         for index in range(len(_t4_groups(table))):
             event = placed.get(("group", index))
             specs = cell_specs[index * per_group : (index + 1) * per_group]
-            for spec, value_cell in zip(specs, (event.values or [None] * per_group) if event else [None] * per_group):
-                if event is None:
+            if event is None:
+                for spec in specs:
                     self.report.cells[spec.key] = Cell(spec.key, None, "missing")
-                else:
-                    self.report.cells[spec.key] = self._cell(spec, value_cell, event)
+            else:
+                self._row_cells(specs, event)
 
-    def _cell(self, spec: CellSpec, value_cell: CellText | None, event: RowEvent) -> Cell:
-        if value_cell is None:
-            return Cell(spec.key, None, "unreadable", Source(self.document.path, event.source.line, event.source.page, event.label or None))
-        text = value_cell.text
-        parsed = parse_value(text)
-        line, page = value_cell.line, value_cell.page
-        # positional: one Source per cell of every report, and keywords cost twice as much
-        source = Source(
-            self.document.path,
-            event.source.line if line is None else line,
-            event.source.page if page is None else page,
-            event.label or event.printed or None,
-            self.printed_columns.get(spec.key, spec.column_label),
-            text,
-            value_cell.column,
-            value_cell.table_no,
-            value_cell.row_no,
-            value_cell.col_no,
-            value_cell.ocr,
-            value_cell.bbox,
-        )
-        value, note = parsed.value, parsed.note
-        if value is not None and abs(value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
-            # no report has a count this large: the digits of several cells ran together
-            self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, text, source),)))
-            return Cell(spec.key, None, "unreadable", source, "数值位数过多，疑为多个单元格的数字连写，未采用")
-        if self.unprinted and id(value_cell) in self.unprinted:
-            note = _NOTES["unprinted"]
+    def _row_cells(self, specs: list[CellSpec], event: RowEvent) -> None:
+        """The cells of one placed row, each with its source. What every cell of the row shares
+        (file, row label, how the row was placed) is worked out once: this runs for every cell of
+        every report."""
+        cells = self.report.cells
+        path = self.document.path
+        line, page = event.source.line, event.source.page
+        row_label = event.label or event.printed or None
+        printed_columns = self.printed_columns
+        unprinted = self.unprinted
         origin = None
         if event.placed_by_order:
             origin = "by_order"
         if event.split and event.run is not None:
             origin = f"split_{event.split}"
-        if event.inserted is value_cell:
-            origin = "inserted"
+        placed_note = None
         if origin:
             wording = "by_order_printed" if origin == "by_order" and event.printed else origin
-            note = _join_notes(_NOTES[wording].format(run=event.run.text.strip() if event.run else "", printed=event.printed), note)
-        return Cell(spec.key, value, parsed.status, source, note, origin)
+            placed_note = _NOTES[wording].format(run=event.run.text.strip() if event.run else "", printed=event.printed)
+        inserted_note = _NOTES["inserted"] if event.inserted is not None else None
+        for spec, value_cell in zip(specs, event.values or [None] * len(specs)):
+            if value_cell is None:
+                cells[spec.key] = Cell(spec.key, None, "unreadable", Source(path, line, page, event.label or None))
+                continue
+            text = value_cell.text
+            parsed = parse_value(text)
+            # positional: one Source per cell of every report, and keywords cost twice as much
+            source = Source(
+                path,
+                line if value_cell.line is None else value_cell.line,
+                page if value_cell.page is None else value_cell.page,
+                row_label,
+                printed_columns.get(spec.key, spec.column_label),
+                text,
+                value_cell.column,
+                value_cell.table_no,
+                value_cell.row_no,
+                value_cell.col_no,
+                value_cell.ocr,
+                value_cell.bbox,
+            )
+            value, note = parsed.value, parsed.note
+            if value is not None and abs(value) >= _IMPLAUSIBLE[spec.kind == "amount"]:
+                # no report has a count this large: the digits of several cells ran together
+                self.report.inseparable.append(Inseparable(spec.table, (spec.key,), ((event.label, text, source),)))
+                cells[spec.key] = Cell(spec.key, None, "unreadable", source, "数值位数过多，疑为多个单元格的数字连写，未采用")
+                continue
+            if unprinted and id(value_cell) in unprinted:
+                note = _NOTES["unprinted"]
+            if event.inserted is value_cell:
+                cells[spec.key] = Cell(spec.key, value, parsed.status, source, _join_notes(inserted_note, note), "inserted")
+            elif origin:
+                cells[spec.key] = Cell(spec.key, value, parsed.status, source, _join_notes(placed_note, note), origin)
+            else:
+                cells[spec.key] = Cell(spec.key, value, parsed.status, source, note)

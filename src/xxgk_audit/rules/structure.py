@@ -406,12 +406,11 @@ def _fold(text: str) -> str:
     return _SPACE.sub("", nfkc(text)).replace(",", "")
 
 
-def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
+def _reappears(document, cell, windows: dict) -> bool:
     source = cell.source
     raw = source.text if source else None
     if raw is None or parse_value(raw).value != cell.value:
         return False
-    document = ctx.report.document
     if document is None:
         return True
     if source.ocr is not None and document.format in ("html", "docx"):
@@ -419,22 +418,24 @@ def _reappears(ctx: AuditContext, cell, windows: dict) -> bool:
     if source.column is not None and source.line in document.source_lines:
         line = document.source_lines[source.line]
         return line[source.column : source.column + len(raw)] == raw
-    span = 6 if document.format == "html" else 0
-    place = (source.line, source.page, span)
-    if place not in windows:  # many cells share a line or a page: fold each window once
-        text = document.source_at(source.line, source.page, span)
-        if document.format == "html":
+    place = (source.line, source.page)
+    window = windows.get(place)
+    if window is None:  # many cells share a line or a page: fold each window once
+        html_page = document.format == "html"
+        text = document.source_at(source.line, source.page, 6 if html_page else 0)
+        if html_page:
             text = html.unescape(strip_tags(text))
-        windows[place] = _fold.__wrapped__(text)  # not cached: whole lines and pages
-    return _fold(raw) in windows[place]
+        window = windows[place] = _fold.__wrapped__(text)  # not cached: whole lines and pages
+    return _fold(raw) in window
 
 
 @rule("SOURCE-GATE", "error", "structure")
 def source_gate(ctx: AuditContext):
     """可追溯性：每个读取的数字必须在原文读取位置重新出现（防止解析错误把不存在的数字带入审核）。"""
     windows: dict = {}
+    document = ctx.report.document
     for cell in ctx.report.cells.values():
-        if cell.value is not None and not _reappears(ctx, cell, windows):
+        if cell.value is not None and not _reappears(document, cell, windows):
             yield ctx.finding(
                 "SOURCE-GATE",
                 f"{describe(ctx.report.layout, cell.key)}读取为{cell.value}，但该数字未在原文{cell.source.where if cell.source else ''}重新出现，读取结果不可靠",
