@@ -17,7 +17,7 @@ Counts are read with the patterns of ``layouts/narrative.yaml`` (compiled once, 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..layout import narrative_data
@@ -30,7 +30,6 @@ SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
 _CONTEXT_WINDOW = 200  # characters before a result count in which 申请 must occur (see narrative.yaml)
 _WRAPPED_LINE = 15  # a line at least this long without closing punctuation continues on the next
 _CLOSING = "。！？!?；;：:"
-_SENTENCE_CHARS = "。！？!?；;\n"
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 _OPENING_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．](?!\d))")
@@ -89,12 +88,13 @@ class Sentence:
 class SectionText:
     """A section's compact text; sentences are cut on demand (most sections quote no count)."""
 
-    __slots__ = ("key", "text", "lines", "_offsets", "_lines_at", "_sentences")
+    __slots__ = ("key", "text", "lines", "_offsets", "_lines_at", "_sentences", "_ends")
 
     def __init__(self, key: str, text: str, lines: tuple[str, ...], offsets: list[int], lines_at: list[int]):
         self.key, self.text, self.lines = key, text, lines
         self._offsets, self._lines_at = offsets, lines_at  # where each printed line starts in ``text``
         self._sentences: tuple[Sentence, ...] | None = None
+        self._ends: list[int] | None = None  # where each sentence's closing mark stands
 
     def _sentence(self, start: int, end: int) -> Sentence | None:
         body = self.text[start:end]
@@ -107,7 +107,10 @@ class SectionText:
 
     def sentence_at(self, offset: int) -> Sentence:
         text = self.text
-        start = max(text.rfind(ch, 0, offset) for ch in _SENTENCE_CHARS) + 1
+        if self._ends is None:
+            self._ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        before = bisect_left(self._ends, offset)  # the closing marks before ``offset``
+        start = self._ends[before - 1] + 1 if before else 0
         match = _SENTENCE_END.search(text, offset)
         end = (match.end() if match.group() != "\n" else match.start()) if match else len(text)
         return self._sentence(start, end) or Sentence(self.key, "", offset, 0)

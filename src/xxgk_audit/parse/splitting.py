@@ -65,9 +65,9 @@ class Piece:
 
 def by_count(run: str, width: int) -> list[Piece] | None:
     """The split the number of cells alone allows, or None."""
-    tokens = [Piece(m.group(0), m.start()) for m in _TOKEN.finditer(run)]
+    tokens = list(_TOKEN.finditer(run))
     if len(tokens) == width:
-        return tokens
+        return [Piece(m.group(0), m.start()) for m in tokens]
     if "." in run or "," in run or "+" in run:
         return None
     if sum(map(str.isdigit, run)) == width and all(ch.isdigit() or ch.isspace() for ch in run):
@@ -234,13 +234,13 @@ def across_rows(layout: Layout, table: str, known: dict[str, int | float | None]
         if len(row.options) == 1:
             numbers.update((k, _value(p)) for k, p in zip(row.keys, row.options[0]))
     open_keys = {k for r in open_rows for k in r.keys}
-    relevant = [i for i in _instances(layout, table) if set(i.cells) & open_keys and all(k in numbers or k in open_keys for k in i.cells)]
+    relevant = [i for i in _instances(layout, table) if not open_keys.isdisjoint(i.cells) and all(k in numbers or k in open_keys for k in i.cells)]
     if not relevant:
         return []
     consistent: list[set[int]] = [set() for _ in open_rows]
     valued = [[list(zip(row.keys, map(_value, option))) for option in row.options] for row in open_rows]
+    values = dict(numbers)  # every combination sets every open key: one copy serves them all
     for choice in product(*(range(len(r.options)) for r in open_rows)):
-        values = dict(numbers)
         for options, index in zip(valued, choice):
             values.update(options[index])
         if all(_holds(i, values) is not False for i in relevant):
