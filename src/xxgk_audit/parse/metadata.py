@@ -47,7 +47,7 @@ class Metadata:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", nfkc(text))
+    return "".join(nfkc(text).split())  # the whitespace \s matches, removed in C
 
 
 def _title_candidates(document: Document, blocks: list[Block]) -> list[str]:

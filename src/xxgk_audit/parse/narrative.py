@@ -33,11 +33,11 @@ _CLOSING = "。！？!?；;：:"
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 _OPENING_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．](?!\d))")
-_SPACE = re.compile(r"\s+")
-_ASCII_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z])|(?<=[A-Za-z])\s+(?=[A-Za-z0-9])")
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE_DIGIT = re.compile("[０-９]")
-_ASCII_PAIR = re.compile(r"[A-Za-z0-9]\s+[A-Za-z]|[A-Za-z]\s+[0-9]")
+_LATIN = re.compile("[A-Za-z]")
+_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LATIN_OR_DIGIT = _LATIN_LETTERS | frozenset("0123456789")
 
 
 # -- compact text and sentences ---------------------------------------------------------------
@@ -51,7 +51,7 @@ _TRADITIONAL_MIN = 3
 
 # pinyin a mirror site inserted after characters (公(gong)开(kai)); removed when there are several
 # (one could be a Latin word in brackets, 政务新媒体(app))
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-z]{1,6}[)）]")
+_PINYIN = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-z]{1,6}[)）]")  # the bracket first: scanned for in C
 _PINYIN_MIN = 3
 
 
@@ -69,11 +69,19 @@ def to_simplified(text: str) -> str:
 
 def compact(text: str) -> str:
     """Whitespace removed (kept as one space between two Latin words), digits folded."""
-    if _ASCII_PAIR.search(text):
-        text = _ASCII_GAP.sub("\x00", text)
-        text = _SPACE.sub("", text).replace("\x00", " ")
+    parts = text.split()  # the runs of whitespace \s matches, split in C
+    if len(parts) < 2:
+        text = parts[0] if parts else ""
+    elif _LATIN.search(text) is None:
+        text = "".join(parts)  # no Latin letter: no gap is kept
     else:
-        text = _SPACE.sub("", text)
+        pieces = [parts[0]]
+        for before, after in zip(parts, parts[1:]):
+            last, first = before[-1], after[0]
+            if (last in _LATIN_OR_DIGIT and first in _LATIN_LETTERS) or (last in _LATIN_LETTERS and first in _LATIN_OR_DIGIT):
+                pieces.append(" ")  # "App 下载" keeps its space, "2023 年" does not
+            pieces.append(after)
+        text = "".join(pieces)
     return text.translate(_DIGITS) if _WIDE_DIGIT.search(text) else text
 
 

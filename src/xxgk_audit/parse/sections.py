@@ -398,6 +398,7 @@ def _glued_pattern(sections: tuple[SectionSpec, ...]) -> tuple[re.Pattern[str], 
 def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) -> list[Block]:
     """Cut long lines of run-together text at section titles, so each title becomes its own block."""
     titles = _title_patterns(sections)
+    numbers = {section.number for section in sections}
     result: list[Block] = []
     for block in blocks:
         if block.kind == "row":
@@ -421,17 +422,16 @@ def split_inline_titles(blocks: list[Block], sections: tuple[SectionSpec, ...]) 
         for match in _INLINE_NUMBERED.finditer(block.text):
             if any(start <= match.start() < end for start, end in cuts):
                 continue
-            rest = block.text[match.end():]
-            renumbered = match.group(0)[0] not in {section.number for section in sections}  # beyond the last section
+            renumbered = match.group(0)[0] not in numbers  # beyond the last section
             for section, pattern in titles:
-                title = pattern.match(rest)
+                title = pattern.match(block.text, match.end())
                 if title and (match.group(0)[0] == section.number or renumbered):
-                    cuts.append((match.start(), match.end() + title.end()))
+                    cuts.append((match.start(), title.end()))
                     break
             else:
                 if renumbered:
                     continue
-                length = _inline_title(rest, match.group(0)[0], sections)
+                length = _inline_title(block.text[match.end() : match.end() + 2 * _MAX_TITLE], match.group(0)[0], sections)
                 if length:
                     cuts.append((match.start(), match.end() + length))
         cuts = [(start, end) for start, end in cuts if not _LISTED.match(block.text, end)]
