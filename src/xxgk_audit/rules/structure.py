@@ -178,6 +178,9 @@ def row_missing(ctx: AuditContext):
         )
 
 
+_REMARK = re.compile(r"^(.{3,}?)（[^）]*）$")
+
+
 @rule("CELL-BLANK", "warning", "structure")
 def cell_blank(ctx: AuditContext):
     """年度报告格式：表格中应填数字；空白、“—”、“/”、“无”按未知处理（不视为0），须由填报单位补正。"""
@@ -197,9 +200,10 @@ def cell_blank(ctx: AuditContext):
         )
 
 
+@lru_cache(maxsize=256)  # the layout's row labels: a blank row names each of its cells
 def _short(label: str) -> str:
     """A row label without its trailing remark: （二）部分公开（区分处理的，……） -> （二）部分公开."""
-    match = re.match(r"^(.{3,}?)（[^）]*）$", label)
+    match = _REMARK.match(label)
     return match.group(1) if match and len(label) > 12 else label
 
 
