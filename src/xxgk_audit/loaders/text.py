@@ -22,6 +22,8 @@ _FOOTER = re.compile(  # "— 1 —", "- 1 -", "第 1 页", "第1页 共5页", "
 )
 _PIPE = re.compile(r"(?<!\\)\|")  # a cell boundary: a pipe not escaped
 _FOOTER_LENGTH = 60  # a longer line (without its margins) is no footer
+_FOOTER_FIRST = "—-–－第"  # what a footer begins with, but for a digit
+_RULE_FIRST = ":-–—=_*"  # what a rule line is made of
 _RULE_CHARS = re.compile(r"[\s|:\-–—=_*]*")  # all a separator row can hold: a row with anything else is none
 _CRAWLER_BODY = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _CRAWLER_FIELD = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
@@ -72,7 +74,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
             piped = "|" in shown
         line = lines[index].replace("\u3000", " ").rstrip(" \r\n")  # trailing tabs are empty cells
         stripped = line.strip()
-        if not stripped or (len(stripped) <= _FOOTER_LENGTH and _is_footer(line)):
+        if not stripped or (len(stripped) <= _FOOTER_LENGTH and (stripped[0] in _FOOTER_FIRST or stripped[0].isdigit()) and _is_footer(line)):
             continue
         heading = _HEADING.match(line) if "#" in line[:4] else None
         if heading and heading.group(2):
@@ -88,7 +90,7 @@ def load(path: str, data: bytes, sha256: str) -> Document:
             row = tuple([CellText(c, number, None, 1, False, None, None, None, n) for n, c in enumerate(cells, 1)])  # positional: every cell
             blocks.append(Block("row", " | ".join(cells), line=number, cells=row))
             continue
-        if _RULE.match(line):
+        if stripped[0] in _RULE_FIRST and _RULE.match(line):
             continue
         blocks.append(Block("text", stripped, line=number, column=len(line) - len(line.lstrip())))
     return Document(

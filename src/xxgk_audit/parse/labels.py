@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, Iterable, TypeVar
 
@@ -184,24 +184,18 @@ class LabelMatch(Generic[T]):
     printed: str
     score: float  # 100 for an exact (matchable) match
     fuzzy: bool = False  # matched by similarity rather than by its form or a listed variant
+    # The printed label differs from the official one in more than form. A label found by
+    # similarity that is only the beginning or the end of the official one was cut by line
+    # wrapping, not misprinted: that is no variant.
+    is_variant: bool = field(init=False, compare=False, repr=False)
+    # Only the beginning of the official label: the rest is wrapped onto the next line.
+    truncated: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def is_variant(self) -> bool:
-        """The printed label differs from the official one in more than form.
-
-        A label found by similarity that is only the beginning or the end of the official one was
-        cut by line wrapping, not misprinted: that is no variant.
-        """
+    def __post_init__(self) -> None:  # worked out once: a match is remembered and asked again
         printed, official = cosmetic(self.printed), cosmetic(self.official)
-        if printed == official:
-            return False
-        return not (self.fuzzy and (official.startswith(printed) or official.endswith(printed)))
-
-    @property
-    def truncated(self) -> bool:
-        """Only the beginning of the official label: the rest is wrapped onto the next line."""
-        printed, official = cosmetic(self.printed), cosmetic(self.official)
-        return self.fuzzy and printed != official and official.startswith(printed)
+        cut = self.fuzzy and printed != official
+        object.__setattr__(self, "is_variant", printed != official and not (cut and (official.startswith(printed) or official.endswith(printed))))
+        object.__setattr__(self, "truncated", cut and official.startswith(printed))
 
 
 class LabelMatcher(Generic[T]):

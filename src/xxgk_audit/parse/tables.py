@@ -34,6 +34,7 @@ _NUMERIC_RUN = re.compile(r"\s*[+-]?\d[\d\s.,+-]*")  # …or amounts: then no sp
 _VALUE_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|—|/")
 _MAX_ROW_LABEL = 40  # longer lines ending in a number are narrative, not table rows
 _IMPLAUSIBLE = (10**9, 10**11)  # (counts, 万元 amounts): larger values are digits run together
+_NON_DIGITS = re.compile(r"\D*")
 _FUZZY_SWITCH = 90.0  # similarity needed to recognise a row of another table than the current one
 
 
@@ -153,14 +154,22 @@ def _anchor_rows(layout: Layout) -> dict[str, str]:
     return rows
 
 
+@lru_cache(maxsize=8)
+def _announcing(layout: Layout, key: str) -> tuple[tuple[str, ...], tuple[tuple, ...]]:
+    """Table ``key``'s block headers and its markers with their words, folded once."""
+    table = layout.tables[key]
+    headers = tuple(cosmetic(block.header) for block in table.blocks if block.header)
+    return headers, tuple((marker, tuple(cosmetic(w) for w in marker.words)) for marker in table.markers)
+
+
 def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
     """Whether a line holds a header marker of table ``key`` (its block headers, its markers' words)."""
     table = layout.tables[key]
     folded = folded or cosmetic(text)
+    headers, markers = _announcing(layout, key)
     if table.header_gate:
-        return any(block.header and cosmetic(block.header) in folded for block in table.blocks)
-    for marker in table.markers:
-        words = [cosmetic(w) for w in marker.words]
+        return any(header in folded for header in headers)
+    for marker, words in markers:
         if not all(w in folded for w in words):
             continue
         if not marker.header_only:
@@ -169,7 +178,7 @@ def _announces(layout: Layout, key: str, text: str, folded: str) -> bool:
         # words only (at any occurrence of the first word: a sentence before may quote it, 行政复议1件)
         start = folded.find(words[0])
         while start >= 0:
-            header = re.match(r"\D*", folded[start:]).group(0)
+            header = _NON_DIGITS.match(folded, start).group(0)
             if all(w in header for w in words) and len(_header_rest_patterns(layout)[key].sub("", header)) <= marker.rest_chars:
                 return True
             start = folded.find(words[0], start + 1)
