@@ -148,7 +148,8 @@ def split_run(run: str, start: int, width: int, block: Block) -> list[CellText] 
         tokens = [(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
         if "." in run or "," in run or len(tokens) != width:
             return None
-    return [CellText(t, line=block.line, page=block.page, column=block.column + start + i) for t, i in tokens]
+    at = block.column + start
+    return [CellText(t, block.line, block.page, 1, False, at + i) for t, i in tokens]  # positional: one per digit
 
 
 @lru_cache(maxsize=16)

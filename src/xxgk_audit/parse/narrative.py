@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..layout import narrative_data
 from ..report import Report, Source
+from . import first_chars
 from .labels import simplified
 
 DATA = narrative_data()
@@ -206,6 +207,7 @@ def _compile_claims():
 
 
 _CLAIMS, _CLAIM_SPECS = _compile_claims()
+_CLAIM_STARTS = first_chars.starts(_CLAIMS)  # the characters a claim begins with: the pattern is tried only there
 _PARTIAL = re.compile("|".join(map(re.escape, DATA["partial_markers"])))
 _OTHER_PERIOD = re.compile(DATA["other_period_marker"])
 _YEAR = re.compile(DATA["year_marker"])
@@ -316,7 +318,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def _matches(text: str):
     for start, end in _windows(text):
-        yield from _CLAIMS.finditer(text, start, end)
+        yield from first_chars.finditer(_CLAIMS, _CLAIM_STARTS, text, start, end)
 
 
 def claims_in(section: SectionText, layout_id: str, year: int | None = None) -> list[Claim]:
