@@ -116,9 +116,9 @@ class TableSpec:
     column_group_header: str | None = None  # 表三 申请人情况: the header row over every value column
     grid_width: int | None = None  # 表二: value columns of the printed grid (blocks span them)
 
-    @property
-    def data_rows(self) -> list[tuple[BlockSpec, RowSpec]]:
-        return [(b, r) for b in self.blocks for r in b.rows if r.data]
+    @cached_property  # walked for every table of every report
+    def data_rows(self) -> tuple[tuple[BlockSpec, RowSpec], ...]:
+        return tuple((b, r) for b in self.blocks for r in b.rows if r.data)
 
     @property
     def all_column_labels(self) -> list[str]:
@@ -136,11 +136,11 @@ class SectionSpec:
     content_cues: tuple[str, ...] = ()
     must_cover: tuple[str, ...] = ()
 
-    @property
+    @cached_property  # asked for every candidate title of every report
     def number(self) -> str:
         return self.label.split("、", 1)[0]
 
-    @property
+    @cached_property
     def body(self) -> str:
         return self.label.split("、", 1)[1]
 
