@@ -270,8 +270,10 @@ def cell_negative(ctx: AuditContext):
     """件数不能为负（2019年格式表二“本年增/减”除外）。"""
     layout = ctx.report.layout
     for cell in ctx.report.cells.values():
+        if cell.value is None or cell.value >= 0:
+            continue
         spec = layout.cells.get(cell.key)
-        if cell.value is not None and cell.value < 0 and spec and spec.kind != "signed":
+        if spec and spec.kind != "signed":
             yield ctx.finding("CELL-NEGATIVE", f"{describe(layout, cell.key)}为负数（{cell.value}）", [cell.key])
 
 
@@ -280,8 +282,10 @@ def cell_not_integer(ctx: AuditContext):
     """件数应为整数（以万元计的金额除外）。"""
     layout = ctx.report.layout
     for cell in ctx.report.cells.values():
+        if not isinstance(cell.value, float) or cell.value.is_integer():
+            continue
         spec = layout.cells.get(cell.key)
-        if isinstance(cell.value, float) and not cell.value.is_integer() and spec and spec.kind != "amount":
+        if spec and spec.kind != "amount":
             yield ctx.finding("CELL-NOT-INTEGER", f"{describe(layout, cell.key)}应为整数，填写为{cell.value}", [cell.key])
 
 
