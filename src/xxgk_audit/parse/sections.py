@@ -84,8 +84,10 @@ def _heading_text(block: Block) -> str | None:
     if len(block.text) > 2 * _MAX_TITLE:
         return None
     text = unicodedata.normalize("NFKC", block.text).strip().strip("*#").strip()
-    if len(text) > _MAX_TITLE or _ROW_LIKE.search(text) or _CONTENTS_ENTRY.search(text):
-        return None  # too long, a table row in text, or an entry of a table of contents
+    if len(text) > _MAX_TITLE:
+        return None
+    if text and (text[-1].isdigit() or text[-1] in ",.") and (_ROW_LIKE.search(text) or _CONTENTS_ENTRY.search(text)):
+        return None  # a table row in text, or an entry of a table of contents: both end in a number
     return text
 
 

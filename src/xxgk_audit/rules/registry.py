@@ -57,7 +57,7 @@ def location(key: str | None, source: Source | None, file: str) -> Location:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class EquationCheck:
     """The outcome of one equation instance, for the memo's 表格勾稽 list."""
 
