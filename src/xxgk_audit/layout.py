@@ -199,10 +199,29 @@ class Layout:
         return next(s for s in self.sections if s.key == key)
 
     def table_cells(self, table: str) -> list[CellSpec]:
-        return [c for c in self.cells.values() if c.table == table]
+        return list(self._by_table.get(table, ()))
 
     def row_cells(self, table: str, block: str | None, row: str | None) -> list[CellSpec]:
         return self._rows.get((table, block, row), [])
+
+    def row_keys(self, table: str, block: str | None, row: str | None) -> tuple[str, ...]:
+        """The keys of a row's cells, in order (asked for every row of every report)."""
+        keys = self.__dict__.get("_row_keys")
+        if keys is None:
+            keys = {where: tuple(c.key for c in cells) for where, cells in self._rows.items()}
+            object.__setattr__(self, "_row_keys", keys)
+        return keys.get((table, block, row), ())
+
+    @property
+    def _by_table(self) -> dict[str, tuple[CellSpec, ...]]:
+        tables = self.__dict__.get("_table_index")
+        if tables is None:
+            grouped: dict[str, list[CellSpec]] = {}
+            for cell in self.cells.values():
+                grouped.setdefault(cell.table, []).append(cell)
+            tables = {key: tuple(cells) for key, cells in grouped.items()}
+            object.__setattr__(self, "_table_index", tables)
+        return tables
 
     def equation_instance(self, rule: str, cells: tuple[str, ...]) -> EquationInstance | None:
         """The equation instance of an arithmetic finding (its rule and the cells it read)."""

@@ -70,7 +70,7 @@ def by_count(run: str, width: int) -> list[Piece] | None:
         return [Piece(m.group(0), m.start()) for m in tokens]
     if "." in run or "," in run or "+" in run:
         return None
-    if sum(map(str.isdigit, run)) == width and all(ch.isdigit() or ch.isspace() for ch in run):
+    if sum(map(str.isdigit, run)) == width and "".join(run.split()).isdigit():  # digits and whitespace only
         return [Piece(ch, i) for i, ch in enumerate(run) if ch.isdigit()]
     return None
 

@@ -930,7 +930,7 @@ class TableParser:
                 self.report.inseparable.append(Inseparable(table.key, row.keys, ((event.label, run.text, where),)))
 
     def _event_keys(self, table: TableSpec, key: tuple, event: RowEvent) -> tuple[str, ...]:
-        keys = tuple(c.key for c in self.layout.row_cells(table.key, event.block.key if event.block else None, event.row.key if event.row else None))
+        keys = self.layout.row_keys(table.key, event.block.key if event.block else None, event.row.key if event.row else None)
         if key[0] == "group":
             per_group = len(keys) // len(_t4_groups(table))
             return keys[key[1] * per_group : (key[1] + 1) * per_group]
