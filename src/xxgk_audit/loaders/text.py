@@ -88,11 +88,11 @@ def load(path: str, data: bytes, sha256: str) -> Document:
             if _RULE_CHARS.fullmatch(line) and all(_RULE.match(c) or not c for c in cells):
                 continue  # a Markdown separator row or a stray rule line
             row = tuple([CellText(c, number, None, 1, False, None, None, None, n) for n, c in enumerate(cells, 1)])  # positional: every cell
-            blocks.append(Block("row", " | ".join(cells), line=number, cells=row))
+            blocks.append(Block("row", " | ".join(cells), number, None, row))
             continue
         if stripped[0] in _RULE_FIRST and _RULE.match(line):
             continue
-        blocks.append(Block("text", stripped, line=number, column=len(line) - len(line.lstrip())))
+        blocks.append(Block("text", stripped, number, None, (), None, None, len(line) - len(line.lstrip())))
     return Document(
         path=path,
         sha256=sha256,
