@@ -273,6 +273,7 @@ class HeadingRules:
 
     caption: str
     weights: dict[str, float] = field(hash=False, compare=False)
+    enclosing: tuple[str, ...] = ()  # pairs of brackets a whole heading may stand in
     accept: float = 75.0
     accept_unnumbered: float = 92.0
     out_of_order: float = 92.0
@@ -284,6 +285,7 @@ def heading_rules() -> HeadingRules:
     return HeadingRules(
         caption=data["caption"],
         weights={k: float(v) for k, v in data["weights"].items()},
+        enclosing=tuple(data.get("enclosing", ())),
         accept=float(data["accept"]),
         accept_unnumbered=float(data["accept_unnumbered"]),
         out_of_order=float(data["out_of_order"]),

@@ -521,6 +521,8 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("六 其他事项", retitle("s6", "六、其他事项"), formats=("txt", "md", "html")),
     Variation("ordinals 1、 (Arabic)", restyle(lambda number, body: f"{_NUMERALS.index(number) + 1}、{body}", every=True), formats=("txt", "md", "html")),
     Variation("ordinals 第一部分", restyle(lambda number, body: f"第{number}部分 {body}", every=True), formats=("txt", "md", "html")),
+    Variation("titles in 【】", restyle(lambda number, body: f"【{number}、{body}】", every=True), formats=("txt", "md", "html")),
+    Variation("ordinals 1.", restyle(lambda number, body: f"{_NUMERALS.index(number) + 1}.{body}", every=True), formats=("txt", "md", "html")),
     Variation("一、二 with the year in the title", lambda text: retitle("s2", "二、2023年度主动公开政府信息情况")(retitle("s1", "一、2023年度政府信息公开工作总体情况")(text) or "") or None, formats=("txt", "md", "html")),
     Variation("title and first sentence on one line (。)", title_runs_into_text("。"), formats=("txt", "md", "html"), same_findings=True),
     Variation("title and first sentence on one line (：)", title_runs_into_text("："), formats=("txt", "md", "html"), same_findings=True),

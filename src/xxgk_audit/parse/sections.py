@@ -84,6 +84,8 @@ def _heading_text(block: Block) -> str | None:
     if len(block.text) > 2 * _MAX_TITLE:
         return None
     text = unicodedata.normalize("NFKC", block.text).strip().strip("*#").strip()
+    if len(text) > 2 and text[0] + text[-1] in heading_rules().enclosing:
+        text = text[1:-1].strip()  # 【一、总体情况】
     if len(text) > _MAX_TITLE:
         return None
     if text and (text[-1].isdigit() or text[-1] in ",.") and (_ROW_LIKE.search(text) or _CONTENTS_ENTRY.search(text)):
