@@ -14,10 +14,12 @@ go to :mod:`.flat`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Iterable
 
 from ..document import Block, CellText, Document
 from ..layout import BlockSpec, CellSpec, Layout, RowSpec, TableSpec
@@ -287,6 +289,12 @@ def _t4_groups(table: TableSpec) -> tuple[str, ...]:
 
 
 _INNER_ORDINAL = re.compile(r"(?<=\S)\s*(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)|[一二三四五六七八九十][、.．])")
+
+
+@lru_cache(maxsize=8192)
+def _ordinal_of_another_row(printed: str, official: str) -> bool:
+    """A label cell whose words are a row's but whose own ordinal is another's (2.其他 for 3.其他)."""
+    return not _INNER_ORDINAL.search(printed) and not ordinals_agree(printed, official)
 
 
 @lru_cache(maxsize=8192)
@@ -563,9 +571,9 @@ class TableParser:
         long enough to be distinctive ("其他" alone could be a 表三 row or a 表四 header).
         """
         self._last_match = None
-        tables = [self.context] if self.context else []
+        tables: Iterable[str] = [self.context] if self.context else []
         if has_values:
-            tables += [t for t in self.layout.tables if t not in tables]
+            tables = itertools.chain(tables, (t for t in self.layout.tables if t != self.context))  # others only if needed
         candidates = [(i, i, text) for i in reversed(labels) for text in _label_segments(cells[i].text)]
         if len(labels) > 1:
             candidates += [(labels[k], labels[k + 1], cells[labels[k]].text + cells[labels[k + 1]].text) for k in range(len(labels) - 1)]
@@ -578,7 +586,7 @@ class TableParser:
                     hit = self.m.rows[table].match(text, threshold, prefix=True)
                 else:
                     hit = None
-                if hit and start == end and not _INNER_ORDINAL.search(text) and not ordinals_agree(text, hit.official):
+                if hit and start == end and _ordinal_of_another_row(text, hit.official):
                     hit = None  # the words of a row under another row's ordinal: a fragment of a longer label
                 if hit:
                     self._last_match = hit
@@ -966,6 +974,8 @@ class TableParser:
         return [e for e in loose if e is not placed_loose]
 
     def _place_by_order(self, table: TableSpec, events: list[RowEvent], placed: dict) -> list[RowEvent]:
+        if all(e.row is not None for e in events):
+            return []  # every row printed its label: nothing to place by order
         template = [(b, r) for b, r in table.data_rows]
         position = {(b.key, r.key): i for i, (b, r) in enumerate(template)}
         anchors = sorted(
