@@ -25,7 +25,7 @@ GROUP_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs three times more, and every finding makes one per cell; never changed after it is made
 class Location:
     cell: str | None
     file: str

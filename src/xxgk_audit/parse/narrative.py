@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Callable
 
 from ..layout import narrative_data
 from ..report import Report, Source
@@ -321,8 +322,9 @@ def _matches(text: str):
         yield from first_chars.finditer(_CLAIMS, _CLAIM_STARTS, text, start, end)
 
 
-def claims_in(section: SectionText, layout_id: str, year: int | None = None) -> list[Claim]:
-    """The claims of one section's text; ``year``: the report's year (a figure dated to another is none)."""
+def claims_in(section: SectionText, layout_id: str, year: int | None = None, where: Callable[[Sentence], Source] | None = None) -> list[Claim]:
+    """The claims of one section's text; ``year``: the report's year (a figure dated to another is
+    none); ``where``: where a sentence was printed (the claim's ``where``)."""
     found: list[Claim] = []
     text = section.text
     for match in _matches(text):
@@ -353,19 +355,17 @@ def claims_in(section: SectionText, layout_id: str, year: int | None = None) -> 
         for alternative in claim.get("alternatives", ()):
             readings += [r for r in _fill(claim, alternative, prefix, layout_id) if r not in readings]
         (terms, label), *others = readings
-        found.append(Claim(claim["id"], claim["says"], stated, sentence, quote, target, terms, label, tuple(others)))
+        found.append(Claim(claim["id"], claim["says"], stated, sentence, quote, target, terms, label, tuple(others), where(sentence) if where else None))
     return found
 
 
 def report_claims(report: Report) -> list[Claim]:
     """Every count the narrative quotes, with the sentence and where it was printed."""
-    from dataclasses import replace
-
     layout_id = report.layout.id if report.layout else "2021"
     claims: list[Claim] = []
     for key in SECTION_KEYS:
         hit = report.sections.get(key)
         if hit is not None and _RAW_ANCHOR.search(hit.text):
             lines = hit.text.split("\n")
-            claims.extend(replace(c, where=sentence_source(report, c.sentence, lines)) for c in claims_in(section_text(report, key), layout_id, report.year))
+            claims += claims_in(section_text(report, key), layout_id, report.year, lambda sentence, lines=lines: sentence_source(report, sentence, lines))
     return claims
