@@ -283,3 +283,16 @@ def test_a_fifo_named_like_a_declaration_does_not_hang_the_batch(tmp_path):
     os.mkfifo(folder / "hierarchy.yaml")
     proc = cli("batch", str(folder), "--out-dir", str(tmp_path / "out"), timeout=120)
     assert proc.returncode == 2 and f"{folder / 'hierarchy.yaml'}: 层级声明不是普通文件" in proc.stderr, proc.stderr
+
+
+def test_a_batch_in_one_process_leaves_the_garbage_collector_as_it_was(tmp_path):
+    """Workers set their settled objects aside from the collector after their first chunk; a batch
+    that runs in the caller's process (one job) must not do that to the caller."""
+    import gc
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(sample_text(), encoding="utf-8")
+    before = gc.get_freeze_count()
+    run_batch([folder], tmp_path / "out", jobs=1, progress=False, overview=False)
+    assert gc.get_freeze_count() == before
