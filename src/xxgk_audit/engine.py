@@ -72,9 +72,8 @@ class AuditResult:
         return pd.DataFrame(rows, columns=columns)
 
 
-def _order(finding: Finding) -> tuple[int, int, int]:
-    ids = list(REGISTRY)
-    return (SEVERITIES.index(finding.severity), GROUPS.index(finding.group), ids.index(finding.rule))
+def _order(finding: Finding, ranks: dict[str, int]) -> tuple[int, int, int]:
+    return (SEVERITIES.index(finding.severity), GROUPS.index(finding.group), ranks[finding.rule])
 
 
 def audit(
@@ -100,7 +99,8 @@ def audit(
     findings: list[Finding] = []
     for rule in REGISTRY.values():
         findings.extend(rule.check(context))
-    findings.sort(key=_order)
+    ranks = {rule_id: n for n, rule_id in enumerate(REGISTRY)}
+    findings.sort(key=lambda finding: _order(finding, ranks))
     return AuditResult(report, findings, context.checks, used)
 
 

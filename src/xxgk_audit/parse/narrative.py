@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
+from ..document import Block
 from ..layout import narrative_data
 from ..report import Report, Source
 from . import first_chars
@@ -170,9 +171,15 @@ def split_text(key: str, raw: str) -> SectionText:
     return SectionText(key, "".join(pieces), lines, offsets, lines_at)
 
 
-def sentence_source(report: Report, sentence: Sentence, lines: list[str] | None = None) -> Source:
+def text_blocks(report: Report) -> list[tuple[tuple[int, int], str, Block]]:
+    """The document's blocks of text with their place, for :func:`sentence_source`."""
+    document = report.document
+    return [((b.page or 0, b.line or 0), b.text, b) for b in document.blocks if b.kind != "row"] if document is not None else []
+
+
+def sentence_source(report: Report, sentence: Sentence, lines: list[str] | None = None, texts: list | None = None) -> Source:
     """Where a sentence was printed: the line or page of the block its first line came from
-    (``lines``: the section's printed lines, when the caller has them)."""
+    (``lines``: the section's printed lines, ``texts``: :func:`text_blocks`, when the caller has them)."""
     hit = report.sections.get(sentence.section)
     file = report.source
     if hit is None:
@@ -180,11 +187,10 @@ def sentence_source(report: Report, sentence: Sentence, lines: list[str] | None 
     if lines is None:
         lines = report.section_text(sentence.section).split("\n")
     printed = lines[sentence.line].strip() if sentence.line < len(lines) else ""
-    document = report.document
-    if printed and document is not None:
+    if printed and report.document is not None:
         origin = (hit.page or 0, hit.line or 0)
-        for block in document.blocks:
-            if block.kind != "row" and (block.page or 0, block.line or 0) >= origin and printed in block.text:
+        for place, text, block in texts if texts is not None else text_blocks(report):
+            if place >= origin and printed in text:
                 return Source(file, block.line, block.page, text=sentence.text)
     return Source(file, hit.line, hit.page, text=sentence.text)
 
@@ -363,9 +369,11 @@ def report_claims(report: Report) -> list[Claim]:
     """Every count the narrative quotes, with the sentence and where it was printed."""
     layout_id = report.layout.id if report.layout else "2021"
     claims: list[Claim] = []
+    texts: list | None = None
     for key in SECTION_KEYS:
         hit = report.sections.get(key)
         if hit is not None and _RAW_ANCHOR.search(hit.text):
             lines = hit.text.split("\n")
-            claims += claims_in(section_text(report, key), layout_id, report.year, lambda sentence, lines=lines: sentence_source(report, sentence, lines))
+            texts = text_blocks(report) if texts is None else texts
+            claims += claims_in(section_text(report, key), layout_id, report.year, lambda sentence, lines=lines: sentence_source(report, sentence, lines, texts))
     return claims
