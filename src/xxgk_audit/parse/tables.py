@@ -224,17 +224,16 @@ def table_anchors(blocks: list[Block], layout: Layout) -> dict[str, int]:
     wanted = len(layout.tables)
     for index, block in enumerate(blocks):
         if block.kind == "row":
-            texts = [c.text for c in block.cells if c.text.strip()]
-            if not texts:
+            first = next((c.text for c in block.cells if c.text.strip()), None)
+            if first is None:
                 continue
-            first = texts[0]
             if _text_kind(first) == "value":
                 continue  # a row of values: it announces no table
-            if len(texts) > 1 and any(_text_kind(t) == "value" for t in texts[1:]):
+            if any(_text_kind(c.text) == "value" for c in block.cells):
                 found = rows.get(matchable(first))  # a labelled row: its label may be distinctive
             else:  # a header row: a block header or a marker
                 hit = _block_header(layout, first)
-                found = hit.target[0] if hit else marker_table(layout, cosmetic("".join(texts)))
+                found = hit.target[0] if hit else marker_table(layout, cosmetic("".join(c.text for c in block.cells if c.text.strip())))
         else:
             text = block.text
             if len(text) > 400:  # narrative, or tables run together (crawler text): their own headers
