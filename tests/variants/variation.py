@@ -519,6 +519,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("一 概述", retitle("s1", "一、概述"), formats=("txt", "md", "html")),
     Variation("六 其他需说明事项", retitle("s6", "六、其他需说明事项"), formats=("txt", "md", "html")),
     Variation("六 其他事项", retitle("s6", "六、其他事项"), formats=("txt", "md", "html")),
+    Variation("六 其他情况", retitle("s6", "六、其他情况"), formats=("txt", "md", "html")),
     Variation("ordinals 1、 (Arabic)", restyle(lambda number, body: f"{_NUMERALS.index(number) + 1}、{body}", every=True), formats=("txt", "md", "html")),
     Variation("ordinals 第一部分", restyle(lambda number, body: f"第{number}部分 {body}", every=True), formats=("txt", "md", "html")),
     Variation("titles in 【】", restyle(lambda number, body: f"【{number}、{body}】", every=True), formats=("txt", "md", "html")),
