@@ -16,12 +16,15 @@ _TITLE = re.compile(
     r"(?P<pre>[^。；;]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^。；;]{0,40}?)\s*"
     r"(?:政府信息公开|政务公开|信息公开)" + _REPORT
 )
-# 石门县体育局政府信息公开工作2021年度报告: the year between the subject and 报告; 某局政府信息
-# 公开工作年度报告（2023年度）: the year in brackets after it
+# 石门县体育局政府信息公开工作2021年度报告: the year between the subject and 报告
 _TITLE_YEAR_LAST = re.compile(
     r"(?P<pre>[^。；;\d]{0,40}?)\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:工作)?报告(?P<post>)"
-    r"|(?P<pre2>[^。；;\d]{0,40}?)\s*(?:政府信息公开|政务公开|信息公开)" + _REPORT + r"\s*[（(]\s*(?P<year2>(?:19|20)\d{2})\s*年度?\s*[）)]"
 )
+# 某局政府信息公开工作年度报告（2023年度）: the year in brackets after the title
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<pre>[^。；;\d]{0,40}?)\s*(?:政府信息公开|政务公开|信息公开)" + _REPORT + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[）)](?P<post>)"
+)
+_TITLES = (_TITLE, _TITLE_YEAR_LAST, _TITLE_YEAR_AFTER)
 _CHINESE_YEAR = re.compile(r"[一二][〇零○Ｏ一二三四五六七八九]{3}(?=\s*年)")  # 二〇二三年
 _CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _PERIOD = re.compile(
@@ -104,13 +107,12 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
         text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
         printed = text
         text = _CHINESE_YEAR.sub(lambda m: m.group().translate(_CHINESE_DIGITS), text)  # as long as printed
-        match = _TITLE.search(text) or _TITLE_YEAR_LAST.search(text)
+        match = next((found for pattern in _TITLES if (found := pattern.search(text))), None)
         if match:
-            pre, post, year = (match.group("pre"), match.group("post"), match.group("year")) if match.re is _TITLE or match.group("year") else (match.group("pre2"), "", match.group("year2"))
-            agency = _agency(pre, post)
+            agency = _agency(match.group("pre"), match.group("post"))
             if meta.title is None or (meta.agency is None and agency):
                 meta.title = _FIELD_PREFIX.sub("", re.sub(r"\s+", " ", printed[match.start() : match.end()]).strip())
-                meta.year = int(year)
+                meta.year = int(match.group("year"))
                 meta.agency = agency
             if meta.agency and meta.period_year not in (None, meta.year):
                 # a link to another year's report printed above the title (相关报告, 上一篇): the

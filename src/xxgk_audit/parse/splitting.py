@@ -189,7 +189,7 @@ def within_row(layout: Layout, table: str, row: OpenRow) -> list[EquationInstanc
     if used:
         kept = []
         for option in row.options:
-            values = [p.number if p.__class__ is Piece else _value(p) for p in option]
+            values = list(map(_value, option))
             if all(_balances(values, lhs, rhs) is not False for lhs, rhs in sides):
                 kept.append(option)
         row.options = kept
