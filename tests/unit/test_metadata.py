@@ -34,6 +34,13 @@ def test_title(lines, agency, year):
     assert (result.agency, result.year) == (agency, year)
 
 
+def test_a_title_without_its_year_gives_the_agency_and_the_period_the_year():
+    result = meta("石门县体育局政府信息公开工作年度报告", "本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。")
+    assert (result.title, result.agency, result.year) == ("石门县体育局政府信息公开工作年度报告", "石门县体育局", 2021)
+    undated = meta("一、总体情况", "本机关政府信息公开工作年度报告", "现将有关情况报告如下：政府信息公开工作年度报告")
+    assert (undated.title, undated.agency, undated.year) == (None, None, None)  # no agency's name, no whole title line
+
+
 def test_a_year_in_chinese_numerals_stays_in_the_title_as_printed():
     assert meta("石门县体育局二〇二一年政府信息公开工作年度报告").title == "石门县体育局二〇二一年政府信息公开工作年度报告"
 

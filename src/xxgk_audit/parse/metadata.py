@@ -25,6 +25,10 @@ _TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^。；;\d]{0,40}?)\s*(?:政府信息公开|政务公开|信息公开)" + _REPORT + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[）)](?P<post>)"
 )
 _TITLES = (_TITLE, _TITLE_YEAR_LAST, _TITLE_YEAR_AFTER)
+_SELF = re.compile(r"[本我](?:机关|单位|部门|局|委|办|厅|区|县|市|镇|乡|街道)")  # 本机关…: no agency's name
+# 某局政府信息公开工作年度报告: a title without its year, taken only as a whole line and only when no
+# line gives a dated title (the year then comes from the statistics period, if printed)
+_TITLE_UNDATED = re.compile(r"(?P<pre>[^。；;，,：:、\d\s]{2,40}?)\s*(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?P<post>)")
 _CHINESE_YEAR = re.compile(r"[一二][〇零○Ｏ一二三四五六七八九]{3}(?=\s*年)")  # 二〇二三年
 _CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _PERIOD = re.compile(
@@ -57,11 +61,14 @@ def _compact(text: str) -> str:
     return "".join(nfkc(text).split())  # the whitespace \s matches, removed in C
 
 
-def _title_candidates(document: Document, blocks: list[Block]) -> list[str]:
+def _title_candidates(document: Document, blocks: list[Block], joined: bool = True) -> list[str]:
+    """The page's title fields and the short lines of the report's head; with ``joined`` also
+    each two lines joined (a title broken over two lines)."""
     candidates = [document.meta[k] for k in ("title", "html_title") if document.meta.get(k)]
     head = [b for b in blocks[:40] if b.kind != "row" and len(b.text) <= 80]
     candidates += [b.text for b in head]
-    candidates += [a.text + b.text for a, b in zip(head, head[1:])]  # titles broken over two lines
+    if joined:
+        candidates += [a.text + b.text for a, b in zip(head, head[1:])]
     return candidates
 
 
@@ -89,6 +96,18 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
         if match:
             return f"{int(match['y']):04d}-{int(match['m']):02d}-{int(match['d']):02d}"
     return None
+
+
+def _undated_title(document: Document, blocks: list[Block]) -> tuple[str | None, str | None]:
+    """A line that is all a title without its year (某局政府信息公开工作年度报告), and its agency."""
+    for candidate in _title_candidates(document, blocks, joined=False):
+        text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
+        text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
+        match = _TITLE_UNDATED.fullmatch(text)
+        agency = _agency(match.group("pre"), "") if match else None
+        if agency and not _SELF.fullmatch(agency):
+            return text, agency
+    return None, None
 
 
 def read_metadata(document: Document, blocks: list[Block], *, published: bool = True) -> Metadata:
@@ -124,6 +143,8 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
                 break
     if meta.title is None and first is not None:
         meta.title, meta.agency, meta.year = first.title, first.agency, first.year
+    if meta.title is None:
+        meta.title, meta.agency = _undated_title(document, blocks)
     if meta.year is None:
         meta.year = meta.period_year
     meta.published = _published(document, blocks) if published else None
