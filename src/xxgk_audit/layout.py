@@ -135,6 +135,8 @@ class SectionSpec:
     title_cues: tuple[str, ...] = ()
     content_cues: tuple[str, ...] = ()
     must_cover: tuple[str, ...] = ()
+    untitled_words: tuple[str, ...] = ()  # words that find the section printed without its heading
+    untitled_at_least: int = 0  # distinct ones needed in its stretch (0: never found so)
 
     @cached_property  # asked for every candidate title of every report
     def number(self) -> str:
@@ -262,6 +264,8 @@ def _sections() -> tuple[SectionSpec, ...]:
             title_cues=tuple(s.get("title_cues", ())),
             content_cues=tuple(s.get("content_cues", ())),
             must_cover=tuple(s.get("must_cover", ())),
+            untitled_words=tuple(s.get("printed_without_title", {}).get("words", ())),
+            untitled_at_least=int(s.get("printed_without_title", {}).get("at_least", 0)),
         )
         for s in data["sections"]
     )

@@ -117,3 +117,25 @@ def test_a_table_of_contents_is_no_section():
     contents = [f"{title}…………{n}" for n, title in enumerate(["一、总体情况", "二、主动公开政府信息情况"], 1)]
     hits, stray = find_sections(blocks(*contents, *FULL), SECTIONS)
     assert hits["s1"].line == 3 and stray == []
+
+
+def test_a_text_section_printed_without_its_heading_is_found_by_its_words():
+    found, _ = find_sections(blocks(
+        "某局2023年政府信息公开工作年度报告",
+        "本报告根据《条例》编制，统计期限自2023年1月1日起至2023年12月31日止。",
+        "2023年，本局做好主动公开，依申请公开按时答复，加强政府信息管理。",
+        "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况", "问题是宣传不够。下一步将加强培训。",
+        "本年度未收取信息处理费。",
+    ), SECTIONS)
+    assert found["s1"].inferred and found["s1"].line == 3 and found["s1"].title == ""
+    assert found["s6"].inferred and found["s6"].line == 9
+    assert "信息处理费" not in found["s5"].text  # 五 ends where 六's words begin
+
+
+def test_a_section_whose_words_are_absent_stays_missing():
+    found, _ = find_sections(blocks(
+        "某局2023年政府信息公开工作年度报告", "本报告根据《条例》编制。", "本局主动公开文件12件。",  # one word of 一: no overview
+        "二、主动公开政府信息情况", "五、存在的主要问题及改进情况", "无。",
+    ), SECTIONS)
+    assert "s1" not in found and "s6" not in found

@@ -69,6 +69,15 @@ def drop_heading(key: str) -> Callable[[str], str | None]:
     return apply
 
 
+def drop_fee_heading(text: str) -> str | None:
+    """六's heading left out where 六 states the fees (本年度未收取信息处理费): its words find it.
+    A 六 of "无。" alone cannot be told from 五's last line: no variation there."""
+    match = _heading_line(text, TITLES["s6"])
+    if match is None or not re.search(r"信息处理费|相关费用|任何费用|成本费用", text[match.end() : match.end() + 300]):
+        return None
+    return text[: match.start()] + text[match.end() :]
+
+
 def restyle(style: Callable[[str, str], str], every: bool = False) -> Callable[[str], str | None]:
     """Section titles printed in another style: ``style(ordinal, title without it)``; with
     ``every``, only a report whose six titles all print as headings is varied."""
@@ -533,6 +542,8 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("full-width space and colon", spaced_ordinals),
     Variation("bold titles", bold_titles),
     Variation("五 split, 七 numbered", split_section_five),
+    Variation("一 heading missing (overview after the preface)", drop_heading("s1"), formats=("txt", "md", "html")),
+    Variation("六 heading missing (the fee sentence after 五)", drop_fee_heading, formats=("txt", "md", "html")),
     Variation("四 heading missing", drop_heading("s4"), formats=("txt", "md", "html")),
     Variation("四 heading misspelled", t4_heading_misspelled, formats=("txt", "md", "html")),
     Variation("二 heading missing", drop_heading("s2"), formats=("txt", "md", "html")),

@@ -348,6 +348,7 @@ def find_sections(
         hits[section.key] = SectionHit(
             key=section.key, official=section.label, title="", line=block.line, page=block.page, block=anchor, number=None, inferred=True
         )
+    _untitled(blocks, sections, hits)
     order = sorted(hits.values(), key=lambda h: h.block)
     for hit, following in zip(order, order[1:] + [None]):
         end = following.block if following else len(blocks)
@@ -359,6 +360,34 @@ def find_sections(
         if c.number and not c.glued and i not in used
     ]
     return hits, stray
+
+
+def _untitled(blocks: list[Block], sections: tuple[SectionSpec, ...], hits: dict[str, SectionHit]) -> None:
+    """Text sections printed without their heading (一's overview straight after the preface, 六's
+    fee sentence after 五), found by their words between the sections found around them
+    (``printed_without_title`` in sections.yaml)."""
+    position = {section.key: n for n, section in enumerate(sections)}
+    for n, section in enumerate(sections):
+        if section.key in hits or not section.untitled_at_least:
+            continue
+        before = [h.block for h in hits.values() if position[h.key] < n]
+        after = [h.block for h in hits.values() if position[h.key] > n]
+        start, end = (max(before) + 1 if before else 0), (min(after) if after else len(blocks))
+        words = [cosmetic(w) for w in section.untitled_words]
+        first, seen = None, set()
+        for index in range(start, end):
+            block = blocks[index]
+            if block.kind == "row":
+                continue
+            found = {w for w in words if w in cosmetic(block.text)}
+            if found and first is None:
+                first = index
+            seen |= found
+        if first is not None and len(seen) >= section.untitled_at_least:
+            block = blocks[first]
+            hits[section.key] = SectionHit(
+                key=section.key, official=section.label, title="", line=block.line, page=block.page, block=first, number=None, inferred=True
+            )
 
 
 def _within(order: list[SectionHit], index: int) -> str | None:

@@ -66,8 +66,9 @@ def section_title_variant(ctx: AuditContext):
             continue
         number = hit.official.split("、")[0]
         if hit.inferred:
-            table = layout.tables[layout.section(hit.key).table]
-            message = f"第{number}部分没有印出标题（格式规定为“{hit.official}”），{table.name}从{place(hit.line, hit.page)}起直接列出"
+            table_key = layout.section(hit.key).table
+            what = layout.tables[table_key].name if table_key else "其内容"
+            message = f"第{number}部分没有印出标题（格式规定为“{hit.official}”），{what}从{place(hit.line, hit.page)}起直接列出"
         else:
             message = f"第{number}部分标题为“{hit.title}”，格式规定为“{hit.official}”"
         yield ctx.finding(
