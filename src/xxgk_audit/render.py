@@ -251,9 +251,10 @@ def completeness_html(ctx: MemoContext) -> str:
         hit = report.sections.get(spec.key)
         if hit is None:
             status, printed, where = badge("缺失", "xxgk-st-missing"), "", ""
-        elif hit.inferred:  # printed without a heading: found by its table
+        elif hit.inferred:  # printed without a heading: found by its table, or a text section by its words
             status = badge("未印标题", "xxgk-st-variant")
-            printed = esc(f"（按{layout.tables[spec.table].name}认定）")
+            printed = esc(f"（按{layout.tables[spec.table].name}认定）" if spec.table else "（按内容认定）")
+            where = esc(f"第{hit.page}页" if hit.page else (f"第{hit.line}行" if hit.line else ""))
         else:
             status = badge("标题与规定不同", "xxgk-st-variant") if hit.is_variant else badge("已找到", "xxgk-st-ok")
             printed = esc(hit.title)

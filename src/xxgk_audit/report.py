@@ -63,7 +63,7 @@ class SectionHit:
     block: int  # index of the heading block
     number: str | None  # the printed ordinal (一 … 六), if any
     text: str = ""  # the section's narrative, headings and rows excluded
-    inferred: bool = False  # printed without a heading: found by its table (``block`` is the table's first row)
+    inferred: bool = False  # printed without a heading: found by its table (``block`` is the table's first row) or by its words (the first line that has them)
 
     @property
     def is_variant(self) -> bool:
