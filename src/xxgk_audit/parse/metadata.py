@@ -98,11 +98,16 @@ def _published(document: Document, blocks: list[Block]) -> str | None:
     return None
 
 
+def _as_title(candidate: str) -> str:
+    """A candidate line as a title is matched: folded to simplified NFKC, a site's name after it removed."""
+    text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
+    return _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
+
+
 def _undated_title(document: Document, blocks: list[Block]) -> tuple[str | None, str | None]:
     """A line that is all a title without its year (某局政府信息公开工作年度报告), and its agency."""
     for candidate in _title_candidates(document, blocks, joined=False):
-        text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
-        text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
+        text = _as_title(candidate)
         match = _TITLE_UNDATED.fullmatch(text)
         agency = _agency(match.group("pre"), "") if match else None
         if agency and not _SELF.fullmatch(agency):
@@ -120,10 +125,9 @@ def read_metadata(document: Document, blocks: list[Block], *, published: bool = 
         meta.period_year = int(period.group("y2") or period.group("y1"))
     first: Metadata | None = None  # the first title found, when none agrees with the statistics period
     for candidate in _title_candidates(document, blocks):
-        text = simplified(unicodedata.normalize("NFKC", candidate)).strip()
+        text = _as_title(candidate)
         if "报告" not in text and "年报" not in text:
             continue  # what a title ends with: most lines of a report's head are not its title
-        text = _SITE_SUFFIX.sub("", text) if re.search(r"报告\s*[-_|｜—]", text) else text
         printed = text
         text = _CHINESE_YEAR.sub(lambda m: m.group().translate(_CHINESE_DIGITS), text)  # as long as printed
         match = next((found for pattern in _TITLES if (found := pattern.search(text))), None)
